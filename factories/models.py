@@ -1,0 +1,314 @@
+"""Factories, their construction, their raw-material bases, their plans and their monthly reports."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from regional.models import County, ProgrammeSlot
+
+
+class FactoryKind(models.TextChoices):
+    FOODSTUFF = "foodstuff", _("foodstuff")
+    GARMENT = "garment", _("garment")
+    DAILY_NECESSITIES = "daily_necessities", _("daily necessities")
+    PAPER = "paper", _("paper")
+    OTHER = "other", _("other")
+
+
+class Factory(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("planned")
+        UNDER_CONSTRUCTION = "under_construction", _("under construction")
+        COMMISSIONED = "commissioned", _("commissioned")
+        IN_OPERATION = "in_operation", _("in operation")
+
+    code = models.SlugField(_("stable code"), max_length=100, unique=True, help_text=_("Used by imports."))
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="factories")
+    programme_slot = models.ForeignKey(
+        ProgrammeSlot, on_delete=models.PROTECT, null=True, blank=True, related_name="factories"
+    )
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=FactoryKind.choices)
+    design_capacity = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    capacity_unit = models.CharField(_("unit of physical output"), max_length=30, default="tonnes")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    commissioned_on = models.DateField(
+        null=True, blank=True, help_text=_("The factory is in operation from this month on.")
+    )
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["county__province__code", "county__name_en", "kind"]
+        verbose_name_plural = "factories"
+        constraints = [
+            models.CheckConstraint(condition=Q(design_capacity__gte=0), name="factory_capacity_non_negative"),
+            # One factory of each standard kind per programme slot; "other" plants may be several.
+            models.UniqueConstraint(
+                fields=["programme_slot", "kind"],
+                condition=~Q(kind="other") & Q(programme_slot__isnull=False),
+                name="factory_unique_kind_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=Q(commissioned_on__isnull=True) | Q(status__in=["commissioned", "in_operation"]),
+                name="factory_commissioned_date_only_when_commissioned",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConstructionMilestone(models.Model):
+    class Kind(models.TextChoices):
+        DESIGN_APPROVED = "design_approved", _("design approved")
+        TRIPARTITE_AGREEMENT = "tripartite_agreement", _("tripartite agreement signed")
+        SITE_CONDITIONS = "site_conditions", _("site conditions checked (power, water, transport)")
+        MATERIALS_SUPPLIED = "materials_supplied", _("materials and equipment supplied")
+        WORKERS_TRAINED = "workers_trained", _("skilled workers trained")
+        RAW_MATERIAL_BASE_READY = "raw_material_base_ready", _("raw-material base ready")
+        INAUGURATION = "inauguration", _("inauguration")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("scheduled")
+        MET = "met", _("met")
+        LATE = "late", _("late")
+        MISSED = "missed", _("missed")
+
+    programme_slot = models.ForeignKey(ProgrammeSlot, on_delete=models.CASCADE, related_name="milestones")
+    factory = models.ForeignKey(Factory, on_delete=models.CASCADE, null=True, blank=True, related_name="milestones")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    planned_date = models.DateField(null=True, blank=True)
+    actual_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    source = models.TextField(blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["programme_slot", "planned_date", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_slot", "kind"],
+                condition=Q(factory__isnull=True),
+                name="milestone_unique_kind_per_slot",
+            ),
+            models.UniqueConstraint(
+                fields=["factory", "kind"],
+                condition=Q(factory__isnull=False),
+                name="milestone_unique_kind_per_factory",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="met") | Q(actual_date__isnull=False),
+                name="milestone_met_has_actual_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_slot}: {self.get_kind_display()}"
+
+    @property
+    def is_late(self) -> bool:
+        return self.status in (self.Status.LATE, self.Status.MISSED)
+
+
+class RawMaterialBase(models.Model):
+    class Kind(models.TextChoices):
+        FIELD = "field", _("field")
+        ORCHARD = "orchard", _("orchard")
+        FOREST = "forest", _("forest (for paper)")
+        MEDICINAL = "medicinal", _("medicinal-plant plantation")
+        EVODIA = "evodia", _("Korean-evodia plantation")
+        LIVESTOCK = "livestock", _("livestock")
+        FISHERY = "fishery", _("fishery")
+
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="raw_material_bases")
+    name = models.CharField(max_length=150)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    area_hectares = models.DecimalField(max_digits=10, decimal_places=2)
+    supplies_factory_kinds = models.JSONField(default=list, blank=True)
+    expected_annual_yield_tonnes = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["county", "kind", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(area_hectares__gte=0), name="base_area_non_negative"),
+            models.CheckConstraint(
+                condition=Q(expected_annual_yield_tonnes__gte=0), name="base_expected_yield_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RawMaterialYield(models.Model):
+    base = models.ForeignKey(RawMaterialBase, on_delete=models.CASCADE, related_name="yields")
+    year = models.PositiveSmallIntegerField()
+    yield_tonnes = models.DecimalField(max_digits=12, decimal_places=2)
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["base", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["base", "year"], name="yield_one_per_base_and_year"),
+            models.CheckConstraint(condition=Q(yield_tonnes__gte=0), name="yield_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.base} {self.year}"
+
+
+class AnnualPlan(models.Model):
+    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="annual_plans")
+    year = models.PositiveSmallIntegerField()
+    planned_output_value_thousand_won = models.DecimalField(max_digits=14, decimal_places=2)
+    planned_physical_output = models.DecimalField(max_digits=14, decimal_places=2)
+    planned_varieties = models.PositiveIntegerField()
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["factory", "year"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "year"], name="plan_one_per_factory_and_year"),
+            models.CheckConstraint(
+                condition=Q(planned_output_value_thousand_won__gte=0, planned_physical_output__gte=0),
+                name="plan_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factory} {self.year}"
+
+
+class MonthlyPlan(models.Model):
+    """An entered monthly split of an annual plan; months without one get a twelfth of the year."""
+
+    annual_plan = models.ForeignKey(AnnualPlan, on_delete=models.CASCADE, related_name="monthly_plans")
+    month_number = models.PositiveSmallIntegerField()
+    planned_output_value_thousand_won = models.DecimalField(max_digits=14, decimal_places=2)
+    planned_physical_output = models.DecimalField(max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["annual_plan", "month_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["annual_plan", "month_number"], name="monthly_plan_one_per_month"),
+            models.CheckConstraint(
+                condition=Q(month_number__gte=1, month_number__lte=12), name="monthly_plan_month_1_to_12"
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_output_value_thousand_won__gte=0, planned_physical_output__gte=0),
+                name="monthly_plan_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annual_plan} month {self.month_number}"
+
+
+class MonthlyReport(models.Model):
+    """What a factory produced in one month. One per factory and month; draft → submitted → approved."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted")
+        RETURNED = "returned", _("returned")
+        APPROVED = "approved", _("approved")
+
+    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="reports")
+    month = models.DateField(help_text=_("The first day of the reported month."))
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    output_value_thousand_won = models.DecimalField(max_digits=14, decimal_places=2)
+    physical_output = models.DecimalField(max_digits=14, decimal_places=2)
+    varieties_produced = models.PositiveIntegerField()
+    raw_material_used_tonnes = models.DecimalField(max_digits=12, decimal_places=2)
+    raw_material_from_own_bases_tonnes = models.DecimalField(max_digits=12, decimal_places=2)
+    days_worked = models.PositiveSmallIntegerField()
+    workers_on_roll = models.PositiveIntegerField()
+    comment = models.TextField(blank=True)
+    warnings_acknowledged = models.BooleanField(default=False)
+    return_reason = models.TextField(blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    first_submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Optimistic locking: every write bumps it; a write carrying an older version is a conflict.
+    version = models.PositiveIntegerField(default=1)
+    is_demo = models.BooleanField(default=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-month", "factory"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "month"], name="report_one_per_factory_and_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="report_month_is_first_day"),
+            models.CheckConstraint(
+                condition=Q(
+                    output_value_thousand_won__gte=0,
+                    physical_output__gte=0,
+                    raw_material_used_tonnes__gte=0,
+                    raw_material_from_own_bases_tonnes__gte=0,
+                ),
+                name="report_figures_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(raw_material_from_own_bases_tonnes__lte=F("raw_material_used_tonnes")),
+                name="report_own_raw_material_within_used",
+            ),
+            models.CheckConstraint(condition=Q(days_worked__lte=31), name="report_days_worked_at_most_31"),
+            models.CheckConstraint(
+                condition=~Q(status="approved") | Q(approved_at__isnull=False, first_submitted_at__isnull=False),
+                name="report_approved_has_approval_and_submission",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="returned") | ~Q(return_reason=""), name="report_returned_has_reason"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["month", "status"]),
+            models.Index(fields=["status", "submitted_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factory} {self.month:%Y-%m}"
+
+
+class ReportEvent(models.Model):
+    """A recorded workflow event on a report: who did what, when, and why."""
+
+    class Kind(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned")
+        REOPENED = "reopened", _("reopened")
+
+    report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=["returned", "reopened"]) | ~Q(reason=""),
+                name="event_return_and_reopen_have_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.kind}"

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from regional import scoping
+
+# (url name, label, who sees it). Entries whose URL is not installed are skipped.
+NAVIGATION = [
+    ("home", _("Programme"), lambda user: True),
+    ("schedule", _("Schedule"), lambda user: True),
+    ("county_list", _("Counties"), lambda user: True),
+    ("reports:this_month", _("This month"), scoping.is_county_official),
+    ("reports:review_queue", _("Review"), scoping.is_provincial_official),
+    ("reports:report_list", _("Reports"), lambda user: True),
+    ("reports:completeness", _("Completeness"), lambda user: not scoping.is_county_official(user)),
+    ("standings:national", _("Standings"), lambda user: True),
+    ("admin:index", _("Admin"), scoping.is_administrator),
+]
+
+
+def navigation(request):
+    """What every page's header needs: the menu for the user's role, and the languages."""
+    user = getattr(request, "user", None)
+    items = []
+    if user is not None and user.is_authenticated:
+        for url_name, label, is_shown in NAVIGATION:
+            if not is_shown(user):
+                continue
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:
+                continue
+            is_active = request.path == url if url == "/" else request.path.startswith(url)
+            items.append({"url": url, "label": label, "active": is_active})
+    return {"nav_items": items, "languages": settings.LANGUAGES}

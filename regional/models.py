@@ -1,0 +1,206 @@
+"""Reference data (provinces, counties), the 20x10 programme schedule and the users who work with it."""
+
+import calendar
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Province(models.Model):
+    class Kind(models.TextChoices):
+        PROVINCE = "province", _("province")
+        DIRECTLY_GOVERNED_CITY = "directly governed city", _("directly governed city")
+        SPECIAL_CITY = "special city", _("special city")
+
+    code = models.CharField(_("ISO 3166-2 code"), max_length=5, unique=True)
+    name_en = models.CharField(_("name (English)"), max_length=80, unique=True)
+    name_ko = models.CharField(_("name (Korean)"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind_ko = models.CharField(max_length=20, blank=True)
+    capital_en = models.CharField(max_length=80, blank=True)
+    capital_ko = models.CharField(max_length=80, blank=True)
+    area_km2 = models.DecimalField(_("area (km²)"), max_digits=10, decimal_places=1, null=True, blank=True)
+    population_2008 = models.PositiveIntegerField(_("population (2008)"), null=True, blank=True)
+    source = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(area_km2__gte=0), name="province_area_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name_en
+
+
+class County(models.Model):
+    """A second-level unit. Only cities and counties are in the programme's scope."""
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("city")
+        COUNTY = "county", _("county")
+        WARD = "ward", _("ward")
+        DISTRICT = "district", _("district")
+        AREA = "area", _("area")
+
+    PROGRAMME_KINDS = (Kind.CITY, Kind.COUNTY)
+
+    slug = models.SlugField(_("stable identifier"), max_length=80, unique=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="counties")
+    name_en = models.CharField(_("name (English)"), max_length=80)
+    name_ko = models.CharField(_("name (Korean)"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind_ko = models.CharField(max_length=10, blank=True)
+    parent_city = models.CharField(max_length=80, blank=True)
+    population_2008 = models.PositiveIntegerField(_("population (2008)"), null=True, blank=True)
+    latitude = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True)
+    ocha_2019_id = models.CharField(max_length=20, blank=True)
+    census2008_name_ko = models.CharField(max_length=80, blank=True)
+    source = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["province__code", "name_en"]
+        verbose_name_plural = "counties"
+        constraints = [
+            models.UniqueConstraint(fields=["province", "name_en", "kind"], name="county_unique_name_in_province"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True) | Q(latitude__gte=37, latitude__lte=43.5),
+                name="county_latitude_in_korea",
+            ),
+        ]
+        indexes = [models.Index(fields=["kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.name_en} {self.get_kind_display()}"
+
+    @property
+    def is_in_programme_scope(self) -> bool:
+        return self.kind in self.PROGRAMME_KINDS
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+
+
+def format_partial_date(value, precision: str) -> str:
+    """'2024-03' is shown as March 2024; a missing date is 'not reported', never a guessed day."""
+    if value is None:
+        return str(_("not reported"))
+    if precision == DatePrecision.MONTH:
+        return f"{_(calendar.month_name[value.month])} {value.year}"
+    return f"{value.day} {_(calendar.month_name[value.month])} {value.year}"
+
+
+class ProgrammeRound(models.Model):
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", _("annual round")
+        MODEL = "model", _("model (before the programme)")
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ANNUAL)
+    target_localities = models.PositiveSmallIntegerField(default=20)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2020, year__lte=2040), name="round_year_plausible"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class ProgrammeSlot(models.Model):
+    """A county in a programme round: the factory set built there, with its dates at the known precision."""
+
+    class Kind(models.TextChoices):
+        LOCALITY = "locality", _("locality (one of the annual 20)")
+        SEPARATE_PROJECT = "separate", _("separate project")
+        MODEL = "model", _("model")
+
+    programme_round = models.ForeignKey(ProgrammeRound, on_delete=models.PROTECT, related_name="slots")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="programme_slots")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.LOCALITY)
+    groundbreaking_date = models.DateField(null=True, blank=True)
+    groundbreaking_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
+    inauguration_date = models.DateField(null=True, blank=True)
+    inauguration_precision = models.CharField(max_length=5, choices=DatePrecision.choices, blank=True)
+    project = models.CharField(max_length=200, blank=True)
+    sources = models.TextField(blank=True, help_text=_("URLs or references, separated by ' | '."))
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["programme_round__year", "county__province__code", "county__name_en"]
+        constraints = [
+            # A county is built once: the programme never schedules the same county twice.
+            models.UniqueConstraint(fields=["county"], name="slot_county_built_once"),
+            models.CheckConstraint(
+                condition=Q(groundbreaking_date__isnull=True, groundbreaking_precision="")
+                | Q(groundbreaking_date__isnull=False) & ~Q(groundbreaking_precision=""),
+                name="slot_groundbreaking_precision_iff_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(inauguration_date__isnull=True, inauguration_precision="")
+                | Q(inauguration_date__isnull=False) & ~Q(inauguration_precision=""),
+                name="slot_inauguration_precision_iff_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(groundbreaking_date__isnull=True)
+                | Q(inauguration_date__isnull=True)
+                | Q(inauguration_date__gte=F("groundbreaking_date")),
+                name="slot_inauguration_after_groundbreaking",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_round.year}: {self.county.name_en}"
+
+    @property
+    def groundbreaking_display(self) -> str:
+        return format_partial_date(self.groundbreaking_date, self.groundbreaking_precision)
+
+    @property
+    def inauguration_display(self) -> str:
+        return format_partial_date(self.inauguration_date, self.inauguration_precision)
+
+    @property
+    def source_links(self) -> list[str]:
+        return [part.strip() for part in self.sources.split(" | ") if part.strip()]
+
+
+class User(AbstractUser):
+    """A person or API client. The role and the county or province decide what they may see and do."""
+
+    class Role(models.TextChoices):
+        COUNTY_OFFICIAL = "county", _("county official")
+        PROVINCIAL_OFFICIAL = "province", _("provincial official")
+        ANALYST = "analyst", _("analyst")
+        ADMINISTRATOR = "admin", _("programme administrator")
+
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.ANALYST)
+    county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    is_demo = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(role="county") | Q(county__isnull=False, province__isnull=True),
+                name="user_county_official_has_county",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="province") | Q(province__isnull=False, county__isnull=True),
+                name="user_provincial_official_has_province",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["county", "province"]) | Q(county__isnull=True, province__isnull=True),
+                name="user_only_officials_have_a_unit",
+            ),
+        ]

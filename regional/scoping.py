@@ -1,0 +1,120 @@
+"""The one place that decides what each user may see and do. Every page, export, API endpoint and admin list
+starts its queryset here.
+
+Policy:
+- Reference data (provinces, counties, the schedule, factories, milestones, raw-material bases) and the
+  published standings are programme-wide facts: every signed-in user may read them.
+- Operational data (monthly reports, their events and history, annual plans, yields) is scoped:
+  a county official sees their county, a provincial official their province, an analyst everything that
+  is approved, an administrator everything.
+- Objects outside scope answer 404 (they are filtered out before lookup, so their existence is not
+  revealed); actions the role may not take answer 403 (`PermissionDenied`).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from factories.models import AnnualPlan, Factory, MonthlyReport, RawMaterialBase
+from regional.models import County, Province, User
+
+
+def is_administrator(user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user.role == User.Role.ADMINISTRATOR))
+
+
+def is_county_official(user) -> bool:
+    return bool(user.is_authenticated and user.role == User.Role.COUNTY_OFFICIAL and user.county_id)
+
+
+def is_provincial_official(user) -> bool:
+    return bool(user.is_authenticated and user.role == User.Role.PROVINCIAL_OFFICIAL and user.province_id)
+
+
+def is_analyst(user) -> bool:
+    return bool(user.is_authenticated and user.role == User.Role.ANALYST and not is_administrator(user))
+
+
+# --- reference data: everyone signed in -------------------------------------------------------------
+
+
+def visible_provinces(user) -> QuerySet[Province]:
+    return Province.objects.all() if user.is_authenticated else Province.objects.none()
+
+
+def visible_counties(user) -> QuerySet[County]:
+    return County.objects.all() if user.is_authenticated else County.objects.none()
+
+
+def visible_factories(user) -> QuerySet[Factory]:
+    return Factory.objects.all() if user.is_authenticated else Factory.objects.none()
+
+
+def visible_raw_material_bases(user) -> QuerySet[RawMaterialBase]:
+    return RawMaterialBase.objects.all() if user.is_authenticated else RawMaterialBase.objects.none()
+
+
+# --- operational data: scoped by role -----------------------------------------------------------------
+
+
+def operational_counties(user) -> QuerySet[County]:
+    """Counties whose operational data (reports, plans) the user may see."""
+    if is_administrator(user) or is_analyst(user):
+        return County.objects.all()
+    if is_provincial_official(user):
+        return County.objects.filter(province_id=user.province_id)
+    if is_county_official(user):
+        return County.objects.filter(pk=user.county_id)
+    return County.objects.none()
+
+
+def visible_reports(user) -> QuerySet[MonthlyReport]:
+    reports = MonthlyReport.objects.all()
+    if is_administrator(user):
+        return reports
+    if is_analyst(user):
+        return reports.filter(status=MonthlyReport.Status.APPROVED)
+    if is_provincial_official(user):
+        return reports.filter(factory__county__province_id=user.province_id)
+    if is_county_official(user):
+        return reports.filter(factory__county_id=user.county_id)
+    return reports.none()
+
+
+def visible_annual_plans(user) -> QuerySet[AnnualPlan]:
+    plans = AnnualPlan.objects.all()
+    if is_administrator(user) or is_analyst(user):
+        return plans
+    if is_provincial_official(user):
+        return plans.filter(factory__county__province_id=user.province_id)
+    if is_county_official(user):
+        return plans.filter(factory__county_id=user.county_id)
+    return plans.none()
+
+
+def enterable_factories(user) -> QuerySet[Factory]:
+    """Factories whose reports the user may enter and submit: a county official's own county's."""
+    if is_county_official(user):
+        return Factory.objects.filter(county_id=user.county_id)
+    return Factory.objects.none()
+
+
+def reviewable_reports(user) -> QuerySet[MonthlyReport]:
+    """Reports the user may approve or return: a provincial official's province's."""
+    if is_provincial_official(user):
+        return MonthlyReport.objects.filter(factory__county__province_id=user.province_id)
+    return MonthlyReport.objects.none()
+
+
+# --- helpers for views --------------------------------------------------------------------------------
+
+
+def get_in_scope_or_404(queryset: QuerySet, **lookup):
+    """Look an object up inside an already scoped queryset, so outsiders get 404, not 403."""
+    return get_object_or_404(queryset, **lookup)
+
+
+def require(condition: bool, message: str = "Your role may not do this.") -> None:
+    """Refuse an action the role may not take with 403."""
+    if not condition:
+        raise PermissionDenied(message)

@@ -1,0 +1,171 @@
+"""Standings: versioned methodology, immutable runs and the per-county results of each run."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from regional.models import County
+
+
+class Indicator(models.TextChoices):
+    PLAN_FULFILMENT = "plan_fulfilment", _("plan fulfilment")
+    GROWTH = "growth", _("growth")
+    PRODUCT_RANGE = "product_range", _("product range")
+    LOCAL_RAW_MATERIALS = "local_raw_materials", _("local raw materials")
+    REPORTING_DISCIPLINE = "reporting_discipline", _("reporting discipline")
+
+
+class Methodology(models.Model):
+    """A version of the weights and eligibility rule. A change is a new version; runs keep theirs."""
+
+    version = models.PositiveIntegerField(unique=True)
+    weight_plan_fulfilment = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(35))
+    weight_growth = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(20))
+    weight_product_range = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(15))
+    weight_local_raw_materials = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(15))
+    weight_reporting_discipline = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(15))
+    minimum_counted_share = models.DecimalField(
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.75"),
+        help_text=_("Share of operating months that must be counted for a county to be ranked."),
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name_plural = "methodologies"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    weight_plan_fulfilment__gte=0,
+                    weight_growth__gte=0,
+                    weight_product_range__gte=0,
+                    weight_local_raw_materials__gte=0,
+                    weight_reporting_discipline__gte=0,
+                ),
+                name="methodology_weights_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_counted_share__gt=0, minimum_counted_share__lte=1),
+                name="methodology_share_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+    @property
+    def weights(self) -> dict[str, Decimal]:
+        return {indicator.value: getattr(self, f"weight_{indicator.value}") for indicator in Indicator}
+
+
+class StandingsRun(models.Model):
+    """An immutable snapshot of a year's standings. Written whole in one transaction, never updated."""
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", _("schedule")
+        APPROVAL = "approval", _("approval")
+        MANUAL = "manual", _("manual")
+
+    year = models.PositiveSmallIntegerField(db_index=True)
+    methodology = models.ForeignKey(Methodology, on_delete=models.PROTECT, related_name="runs")
+    weights = models.JSONField(help_text=_("The weights used, copied from the methodology."))
+    cutoff_at = models.DateTimeField(help_text=_("Approved data up to this time was used."))
+    inputs_hash = models.CharField(max_length=64)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    triggered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    previous_run = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    notes = models.JSONField(
+        default=list, blank=True, help_text=_("What the run had to decide, e.g. rescaled weights.")
+    )
+    ranked_count = models.PositiveIntegerField(default=0)
+    listed_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-year", "-created_at"]
+        get_latest_by = "created_at"
+
+    def __str__(self) -> str:
+        return f"{self.year} run {self.pk}"
+
+
+class CountyStanding(models.Model):
+    run = models.ForeignKey(StandingsRun, on_delete=models.CASCADE, related_name="county_standings")
+    county = models.ForeignKey(County, on_delete=models.PROTECT, related_name="standings")
+
+    operating_months = models.PositiveIntegerField(default=0)
+    counted_months = models.PositiveIntegerField(default=0)
+    is_ranked = models.BooleanField(default=False)
+    not_ranked_reason = models.CharField(max_length=200, blank=True)
+
+    plan_fulfilment = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    growth = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    product_range = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    local_raw_materials = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    reporting_discipline = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+
+    score_plan_fulfilment = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    score_growth = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    score_product_range = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    score_local_raw_materials = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    score_reporting_discipline = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+
+    composite = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    province_rank = models.PositiveIntegerField(null=True, blank=True)
+    previous_rank = models.PositiveIntegerField(null=True, blank=True)
+    rank_change = models.IntegerField(null=True, blank=True, help_text=_("Positive: moved up."))
+
+    class Meta:
+        ordering = ["run", "rank", "county__name_en"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "county"], name="standing_one_per_county_and_run"),
+            models.CheckConstraint(
+                condition=Q(is_ranked=False) | Q(rank__isnull=False, composite__isnull=False),
+                name="standing_ranked_has_rank_and_composite",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_ranked=True) | ~Q(not_ranked_reason=""), name="standing_unranked_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(composite__isnull=True) | Q(composite__gte=0, composite__lte=100),
+                name="standing_composite_0_to_100",
+            ),
+        ]
+        indexes = [models.Index(fields=["county", "run"])]
+
+    def __str__(self) -> str:
+        return f"{self.county} in {self.run}"
+
+
+class RecomputeRequest(models.Model):
+    """A durable request to recompute a year, so a request survives the broker being down.
+
+    One row per year: requests for the same year coalesce into it. The worker that holds the row's lock
+    computes the year; another finds it locked and leaves it (single flight).
+    """
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    trigger = models.CharField(max_length=10, choices=StandingsRun.Trigger.choices, default="approval")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    is_pending = models.BooleanField(default=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_run = models.ForeignKey(StandingsRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"recompute {self.year}"

@@ -1,0 +1,85 @@
+"""Personas and shared fixtures. Tests run against the real PostgreSQL (see the Makefile's `test` target)."""
+
+import os
+
+import pytest
+
+from regional.models import User
+from regional.reference_data import load_reference_data
+from tests.builders import PASSWORD, CountyBuilder, ProvinceBuilder, UserBuilder
+
+# Playwright's sync API runs an event loop in the test thread; the ORM must still be usable there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def reference_data(db):
+    """The real provinces, counties and programme schedule, as `make run` loads them."""
+    load_reference_data()
+
+
+@pytest.fixture
+def north_province(db):
+    return ProvinceBuilder(code="KP-61", name_en="Northland")
+
+
+@pytest.fixture
+def south_province(db):
+    return ProvinceBuilder(code="KP-62", name_en="Southland")
+
+
+@pytest.fixture
+def alpha_county(north_province):
+    return CountyBuilder(slug="kp-northland-alpha", name_en="Alpha", province=north_province)
+
+
+@pytest.fixture
+def beta_county(north_province):
+    return CountyBuilder(slug="kp-northland-beta", name_en="Beta", province=north_province)
+
+
+@pytest.fixture
+def gamma_county(south_province):
+    return CountyBuilder(slug="kp-southland-gamma", name_en="Gamma", province=south_province)
+
+
+# Personas: Alice and Bob are county officials of two counties of the same province, Carol reviews that
+# province, Dave reviews another, Erin is an analyst, Frank administers the programme.
+@pytest.fixture
+def alice(alpha_county):
+    return UserBuilder(username="alice", role=User.Role.COUNTY_OFFICIAL, county=alpha_county)
+
+
+@pytest.fixture
+def bob(beta_county):
+    return UserBuilder(username="bob", role=User.Role.COUNTY_OFFICIAL, county=beta_county)
+
+
+@pytest.fixture
+def carol(north_province):
+    return UserBuilder(username="carol", role=User.Role.PROVINCIAL_OFFICIAL, province=north_province)
+
+
+@pytest.fixture
+def dave(south_province):
+    return UserBuilder(username="dave", role=User.Role.PROVINCIAL_OFFICIAL, province=south_province)
+
+
+@pytest.fixture
+def erin(db):
+    return UserBuilder(username="erin", role=User.Role.ANALYST)
+
+
+@pytest.fixture
+def frank(db):
+    return UserBuilder(username="frank", role=User.Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+def client_for(client, user):
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
