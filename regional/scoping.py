@@ -15,8 +15,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from factories.models import AnnualPlan, Factory, MonthlyReport, RawMaterialBase
-from regional.models import County, Province, User
+from factories.models import AnnualPlan, ConstructionMilestone, Factory, MonthlyReport, RawMaterialBase
+from regional.models import County, ProgrammeRound, ProgrammeSlot, Province, User
+from standings.models import CountyStanding, StandingsRun
 
 
 def is_administrator(user) -> bool:
@@ -106,6 +107,36 @@ def reviewable_reports(user) -> QuerySet[MonthlyReport]:
     return MonthlyReport.objects.none()
 
 
+def completeness_counties(user) -> QuerySet[County]:
+    """Counties on the user's completeness page: the province for a provincial official, the nation for
+    analysts and administrators (programme-scope cities and counties only)."""
+    if is_administrator(user) or is_analyst(user):
+        return County.objects.filter(kind__in=County.PROGRAMME_KINDS)
+    if is_provincial_official(user):
+        return County.objects.filter(province_id=user.province_id, kind__in=County.PROGRAMME_KINDS)
+    return County.objects.none()
+
+
+def completeness_reports(user) -> QuerySet[MonthlyReport]:
+    """Reports counted (never shown) on the completeness page. Analysts see only counts of unapproved
+    reports, which the programme publishes, not their figures."""
+    if is_administrator(user) or is_analyst(user):
+        return MonthlyReport.objects.all()
+    if is_provincial_official(user):
+        return MonthlyReport.objects.filter(factory__county__province_id=user.province_id)
+    return MonthlyReport.objects.none()
+
+
+def importable_factories(user) -> QuerySet[Factory]:
+    """Factories whose reports the user may import from CSV: all for administrators, the province's for
+    a provincial official."""
+    if is_administrator(user):
+        return Factory.objects.all()
+    if is_provincial_official(user):
+        return Factory.objects.filter(county__province_id=user.province_id)
+    return Factory.objects.none()
+
+
 # --- helpers for views --------------------------------------------------------------------------------
 
 
@@ -118,3 +149,26 @@ def require(condition: bool, message: str = "Your role may not do this.") -> Non
     """Refuse an action the role may not take with 403."""
     if not condition:
         raise PermissionDenied(message)
+
+
+# --- more programme-wide facts: everyone signed in (added for the API) ------------------------------------
+
+
+def visible_programme_rounds(user) -> QuerySet[ProgrammeRound]:
+    return ProgrammeRound.objects.all() if user.is_authenticated else ProgrammeRound.objects.none()
+
+
+def visible_programme_slots(user) -> QuerySet[ProgrammeSlot]:
+    return ProgrammeSlot.objects.all() if user.is_authenticated else ProgrammeSlot.objects.none()
+
+
+def visible_milestones(user) -> QuerySet[ConstructionMilestone]:
+    return ConstructionMilestone.objects.all() if user.is_authenticated else ConstructionMilestone.objects.none()
+
+
+def visible_standings_runs(user) -> QuerySet[StandingsRun]:
+    return StandingsRun.objects.all() if user.is_authenticated else StandingsRun.objects.none()
+
+
+def visible_county_standings(user) -> QuerySet[CountyStanding]:
+    return CountyStanding.objects.all() if user.is_authenticated else CountyStanding.objects.none()
