@@ -31,7 +31,13 @@ class Factory(models.Model):
     )
     name = models.CharField(max_length=150)
     kind = models.CharField(max_length=20, choices=FactoryKind.choices)
-    design_capacity = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    design_capacity = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Physical output per month the factory is designed for, in its unit."),
+    )
     capacity_unit = models.CharField(_("unit of physical output"), max_length=30, default="tonnes")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     commissioned_on = models.DateField(
@@ -229,6 +235,9 @@ class MonthlyReport(models.Model):
     comment = models.TextField(blank=True)
     warnings_acknowledged = models.BooleanField(default=False)
     return_reason = models.TextField(blank=True)
+    # Set by an administrator's audited reopening: the county may edit it although its month has closed,
+    # until it is approved again.
+    is_reopened = models.BooleanField(default=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -312,3 +321,24 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.kind}"
+
+
+class ReportImport(models.Model):
+    """An uploaded CSV of monthly reports: kept so the dry run and the commit see the same file, and so
+    every import can be traced to who uploaded it and when."""
+
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file_name = models.CharField(max_length=255)
+    content = models.TextField()
+    row_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"

@@ -1,0 +1,306 @@
+"""Writes of monthly reports: entry, submission, review, reopening and bulk approval.
+
+Every service checks the user's role and scope itself (PermissionDenied), refuses bad input or a forbidden
+transition with a ValidationError (a field → messages dict where it concerns fields), refuses a write based
+on a stale `expected_version` with ConflictError, and bumps `version` on every write.
+"""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from factories import selectors
+from factories.models import Factory, MonthlyReport, ReportEvent
+from regional import scoping
+from regional.exceptions import ConflictError
+from regional.models import User
+from standings.services import standings_recompute_requested
+
+DATA_FIELDS = (*selectors.FIGURE_FIELDS, "comment")
+
+
+def validate_report_figures(*, month: datetime.date, figures: dict) -> dict[str, list[str]]:
+    """Cross-field and range rules of a report's figures (already parsed to numbers); field → messages."""
+    errors: dict[str, list[str]] = {}
+    for name in selectors.FIGURE_FIELDS:
+        value = figures.get(name)
+        if value is None:
+            errors.setdefault(name, []).append(_("This figure is required."))
+        elif value < 0:
+            errors.setdefault(name, []).append(_("Enter zero or more."))
+    used, own = figures.get("raw_material_used_tonnes"), figures.get("raw_material_from_own_bases_tonnes")
+    if used is not None and own is not None and own > used and "raw_material_from_own_bases_tonnes" not in errors:
+        errors["raw_material_from_own_bases_tonnes"] = [
+            _("Raw material from own bases (%(own)s t) cannot exceed the raw material used (%(used)s t).")
+            % {"own": own, "used": used}
+        ]
+    days = figures.get("days_worked")
+    if days is not None and days > selectors.days_in_month(month) and "days_worked" not in errors:
+        errors["days_worked"] = [
+            _("%(month)s has %(days)s days; days worked cannot be more.")
+            % {"month": selectors.month_label(month), "days": selectors.days_in_month(month)}
+        ]
+    return errors
+
+
+def _parse_figures(data: dict) -> tuple[dict, dict[str, list[str]]]:
+    parsed, errors = {}, {}
+    for name, value in data.items():
+        if name == "comment":
+            parsed[name] = (value or "").strip()
+            continue
+        if value is None or value == "":
+            parsed[name] = None
+            continue
+        try:
+            number = Decimal(str(value).strip())
+            if not number.is_finite():
+                raise InvalidOperation
+            if name in selectors.INTEGER_FIGURE_FIELDS:
+                if number != number.to_integral_value():
+                    errors[name] = [_("Enter a whole number.")]
+                    continue
+                number = int(number)
+            elif number != number.quantize(Decimal("0.01")):
+                errors[name] = [_("Enter at most two decimal places.")]
+                continue
+            parsed[name] = number
+        except (InvalidOperation, ValueError):
+            errors[name] = [_("Enter a number.")]
+    return parsed, errors
+
+
+def _lock(report: MonthlyReport) -> MonthlyReport:
+    # Re-read under a row lock so two reviewers (or a reviewer and the county) cannot interleave writes.
+    return MonthlyReport.objects.select_for_update(of=("self",)).select_related("factory").get(pk=report.pk)
+
+
+def _check_version(report: MonthlyReport, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != report.version:
+        raise ConflictError(
+            _("This report was changed by someone else (version %(stored)s, you had %(expected)s). Reload it.")
+            % {"stored": report.version, "expected": expected_version}
+        )
+
+
+def _save(report: MonthlyReport, user: User) -> None:
+    report.version += 1
+    report._history_user = user
+    report.save()
+
+
+def _record(report: MonthlyReport, kind: str, user: User, at: datetime.datetime, reason: str = "") -> None:
+    ReportEvent.objects.create(report=report, kind=kind, actor=user, at=at, reason=reason)
+
+
+@transaction.atomic
+def report_save_draft(
+    *,
+    factory: Factory,
+    month: datetime.date,
+    data: dict,
+    user: User,
+    expected_version: int | None = None,
+) -> MonthlyReport:
+    """Create or update the county's draft (or returned) report of `factory` for `month`, validated; never
+    touches a submitted or approved report or a closed month."""
+    if not scoping.enterable_factories(user).filter(pk=factory.pk).exists():
+        raise PermissionDenied(_("Only the county's officials may enter this factory's reports."))
+    if month.day != 1:
+        raise ValidationError({"month": [_("A report's month is given by its first day.")]})
+    unknown = sorted(set(data) - set(DATA_FIELDS))
+    if unknown:
+        raise ValidationError({name: [_("Unknown field.")] for name in unknown})
+    if not selectors.factory_operates_in(factory, month):
+        raise ValidationError(
+            {
+                "month": [
+                    _("%(factory)s was not in operation in %(month)s.")
+                    % {"factory": factory.name, "month": selectors.month_label(month)}
+                ]
+            }
+        )
+
+    report = (
+        MonthlyReport.objects.select_for_update(of=("self",))
+        .select_related("approved_by", "submitted_by")
+        .filter(factory=factory, month=month)
+        .first()
+    )
+    if report is not None:
+        _check_version(report, expected_version)
+        reason = selectors.report_locked_reason(report, month)
+        if reason:
+            raise ValidationError(reason)
+    else:
+        if expected_version is not None:
+            raise ConflictError(_("This report does not exist yet; it cannot have a version."))
+        reason = selectors.month_closed_reason(month)
+        if reason:
+            raise ValidationError(reason)
+        report = MonthlyReport(factory=factory, month=month, created_by=user)
+
+    parsed, errors = _parse_figures(data)
+    figures = {name: getattr(report, name) for name in selectors.FIGURE_FIELDS}
+    figures.update({name: value for name, value in parsed.items() if name != "comment"})
+    for name, messages in validate_report_figures(month=month, figures=figures).items():
+        errors.setdefault(name, messages)
+    if errors:
+        raise ValidationError(errors)
+
+    for name, value in figures.items():
+        setattr(report, name, value)
+    if "comment" in parsed:
+        report.comment = parsed["comment"]
+    report.warnings_acknowledged = False
+    try:
+        with transaction.atomic():
+            _save(report, user)
+    except IntegrityError as error:
+        # Two first saves of the same factory and month raced; the database's unique constraint decided.
+        raise ConflictError(_("Someone else has just created this report. Reload it.")) from error
+    return report
+
+
+@transaction.atomic
+def report_submit(*, report: MonthlyReport, user: User, expected_version: int | None = None) -> MonthlyReport:
+    """Submit a draft or returned report for review; refuses unexplained plausibility warnings and closed
+    months. Keeps the first submission time, which decides whether the report was on time."""
+    report = _lock(report)
+    _check_version(report, expected_version)
+    if not scoping.enterable_factories(user).filter(pk=report.factory_id).exists():
+        raise PermissionDenied(_("Only the county's officials may submit this factory's reports."))
+    reason = selectors.report_locked_reason(report, report.month)
+    if reason:
+        raise ValidationError(reason)
+    warnings = selectors.report_warnings(report=report)
+    if warnings and not report.comment.strip():
+        raise ValidationError({"comment": [_("Explain the figures flagged above in the comment before submitting.")]})
+    now = timezone.now()
+    report.warnings_acknowledged = bool(warnings)
+    report.status = MonthlyReport.Status.SUBMITTED
+    report.submitted_at = now
+    report.submitted_by = user
+    report.first_submitted_at = report.first_submitted_at or now
+    report.return_reason = ""
+    _save(report, user)
+    _record(report, ReportEvent.Kind.SUBMITTED, user, now)
+    return report
+
+
+def _require_reviewer(report: MonthlyReport, user: User) -> None:
+    if not scoping.reviewable_reports(user).filter(pk=report.pk).exists():
+        raise PermissionDenied(_("Only the province's officials may review this report."))
+
+
+@transaction.atomic
+def report_approve(*, report: MonthlyReport, user: User, expected_version: int | None = None) -> MonthlyReport:
+    """Approve a submitted report; refuses any other status. Requests the year's standings recompute."""
+    report = _lock(report)
+    _check_version(report, expected_version)
+    _require_reviewer(report, user)
+    if report.status != MonthlyReport.Status.SUBMITTED:
+        raise ValidationError(
+            _("Only submitted reports can be approved; this one is %(status)s.")
+            % {"status": report.get_status_display()}
+        )
+    now = timezone.now()
+    report.status = MonthlyReport.Status.APPROVED
+    report.approved_at = now
+    report.approved_by = user
+    report.is_reopened = False
+    _save(report, user)
+    _record(report, ReportEvent.Kind.APPROVED, user, now)
+    standings_recompute_requested(year=report.month.year, user=user)
+    return report
+
+
+@transaction.atomic
+def report_return(
+    *, report: MonthlyReport, user: User, reason: str, expected_version: int | None = None
+) -> MonthlyReport:
+    """Return a submitted report to the county with a reason (required), which the county sees."""
+    report = _lock(report)
+    _check_version(report, expected_version)
+    _require_reviewer(report, user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say what the county must correct.")]})
+    if report.status != MonthlyReport.Status.SUBMITTED:
+        raise ValidationError(
+            _("Only submitted reports can be returned; this one is %(status)s.")
+            % {"status": report.get_status_display()}
+        )
+    now = timezone.now()
+    report.status = MonthlyReport.Status.RETURNED
+    report.return_reason = reason
+    _save(report, user)
+    _record(report, ReportEvent.Kind.RETURNED, user, now, reason)
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, report: MonthlyReport, user: User, reason: str) -> MonthlyReport:
+    """An administrator sends an approved report, or any report of a closed month, back to draft so the
+    county can correct it; records who, when and why and requests the year's recompute."""
+    if not scoping.is_administrator(user):
+        raise PermissionDenied(_("Only programme administrators may reopen reports."))
+    report = _lock(report)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the report is reopened.")]})
+    is_closed = not selectors.is_month_open(report.month) and not report.is_reopened
+    if report.status != MonthlyReport.Status.APPROVED and not is_closed:
+        raise ValidationError(_("This report is still open for entry; there is nothing to reopen."))
+    now = timezone.now()
+    report.status = MonthlyReport.Status.DRAFT
+    report.approved_at = None
+    report.approved_by = None
+    report.is_reopened = True
+    _save(report, user)
+    _record(report, ReportEvent.Kind.REOPENED, user, now, reason)
+    standings_recompute_requested(year=report.month.year, user=user)
+    return report
+
+
+@transaction.atomic
+def reports_approve_bulk(*, reports: QuerySet[MonthlyReport], user: User) -> int:
+    """Approve every submitted report of `reports` the user may review, in set-based writes; returns how
+    many were approved (others are left as they are)."""
+    if not scoping.is_provincial_official(user):
+        raise PermissionDenied(_("Only provincial officials may approve reports."))
+    locked = list(
+        scoping.reviewable_reports(user)
+        .filter(pk__in=reports.values("pk"), status=MonthlyReport.Status.SUBMITTED)
+        .select_for_update(of=("self",))
+        .order_by("pk")
+    )
+    if not locked:
+        return 0
+    now = timezone.now()
+    for report in locked:
+        report.status = MonthlyReport.Status.APPROVED
+        report.approved_at = now
+        report.approved_by = user
+        report.is_reopened = False
+        report.version += 1
+        report.updated_at = now
+    bulk_update_with_history(
+        locked,
+        MonthlyReport,
+        ["status", "approved_at", "approved_by", "is_reopened", "version", "updated_at"],
+        default_user=user,
+        default_date=now,
+    )
+    ReportEvent.objects.bulk_create(
+        [ReportEvent(report=report, kind=ReportEvent.Kind.APPROVED, actor=user, at=now) for report in locked]
+    )
+    for year in sorted({report.month.year for report in locked}):
+        standings_recompute_requested(year=year, user=user)
+    return len(locked)
