@@ -90,7 +90,8 @@ def _check_version(report: MonthlyReport, expected_version: int | None) -> None:
 
 
 def _save(report: MonthlyReport, user: User) -> None:
-    report.version += 1
+    if report.pk is not None:
+        report.version += 1
     report._history_user = user
     report.save()
 
