@@ -1,6 +1,6 @@
 """Standings: versioned methodology, immutable runs and the per-county results of each run."""
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -16,6 +16,12 @@ class Indicator(models.TextChoices):
     PRODUCT_RANGE = "product_range", _("product range")
     LOCAL_RAW_MATERIALS = "local_raw_materials", _("local raw materials")
     REPORTING_DISCIPLINE = "reporting_discipline", _("reporting discipline")
+
+
+class NotRankedReason(models.TextChoices):
+    NO_OPERATING_MONTHS = "no_operating_months", _("no factory in operation in a closed month")
+    TOO_FEW_COUNTED_MONTHS = "too_few_counted_months", _("too few fully approved months")
+    NO_WEIGHTED_INDICATOR = "no_weighted_indicator", _("no indicator with a weight")
 
 
 class Methodology(models.Model):
@@ -91,6 +97,7 @@ class StandingsRun(models.Model):
     )
     ranked_count = models.PositiveIntegerField(default=0)
     listed_count = models.PositiveIntegerField(default=0)
+    duration_milliseconds = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-year", "-created_at"]
@@ -107,13 +114,13 @@ class CountyStanding(models.Model):
     operating_months = models.PositiveIntegerField(default=0)
     counted_months = models.PositiveIntegerField(default=0)
     is_ranked = models.BooleanField(default=False)
-    not_ranked_reason = models.CharField(max_length=200, blank=True)
+    not_ranked_reason = models.CharField(max_length=200, blank=True, choices=NotRankedReason.choices)
 
-    plan_fulfilment = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
-    growth = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
-    product_range = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
-    local_raw_materials = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
-    reporting_discipline = models.DecimalField(max_digits=12, decimal_places=6, null=True, blank=True)
+    plan_fulfilment = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    growth = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    product_range = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    local_raw_materials = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
+    reporting_discipline = models.DecimalField(max_digits=18, decimal_places=6, null=True, blank=True)
 
     score_plan_fulfilment = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
     score_growth = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
@@ -148,6 +155,47 @@ class CountyStanding(models.Model):
     def __str__(self) -> str:
         return f"{self.county} in {self.run}"
 
+    @property
+    def not_ranked_explanation(self) -> str:
+        """The reason in words, with the counts that decided it."""
+        if self.is_ranked:
+            return ""
+        if self.not_ranked_reason == NotRankedReason.TOO_FEW_COUNTED_MONTHS:
+            return _("%(counted)s of %(operating)s operating months fully approved; %(needed)s needed") % {
+                "counted": self.counted_months,
+                "operating": self.operating_months,
+                "needed": self.months_needed,
+            }
+        return str(NotRankedReason(self.not_ranked_reason).label) if self.not_ranked_reason else ""
+
+    @property
+    def months_needed(self) -> int:
+        share = Decimal(str(self.run.weights.get("minimum_counted_share", "0.75")))
+        return int((share * self.operating_months).to_integral_value(rounding=ROUND_CEILING))
+
+    def score(self, indicator: str) -> Decimal | None:
+        return getattr(self, f"score_{indicator}")
+
+    def raw_value(self, indicator: str) -> Decimal | None:
+        return getattr(self, indicator)
+
+    def contributions(self) -> dict[str, Decimal]:
+        """Each present indicator's share of the composite: weight × score ÷ Σ weights of those present."""
+        weights = {indicator: Decimal(str(self.run.weights[indicator])) for indicator in Indicator.values}
+        present = {
+            indicator: self.score(indicator) for indicator in Indicator.values if self.score(indicator) is not None
+        }
+        weight_sum = sum((weights[indicator] for indicator in present), Decimal(0))
+        if not weight_sum:
+            return {}
+        return {indicator: weights[indicator] * score / weight_sum for indicator, score in present.items()}
+
+    @property
+    def missing_indicators(self) -> list[str]:
+        if not self.is_ranked:
+            return []
+        return [indicator for indicator in Indicator.values if self.score(indicator) is None]
+
 
 class RecomputeRequest(models.Model):
     """A durable request to recompute a year, so a request survives the broker being down.
@@ -166,6 +214,7 @@ class RecomputeRequest(models.Model):
     last_started_at = models.DateTimeField(null=True, blank=True)
     last_finished_at = models.DateTimeField(null=True, blank=True)
     last_run = models.ForeignKey(StandingsRun, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    last_outcome = models.CharField(max_length=200, blank=True)
 
     def __str__(self) -> str:
         return f"recompute {self.year}"

@@ -1,9 +1,242 @@
-"""Writes of the standings app."""
+"""Writes of the standings app: methodology versions, recompute requests and immutable standings runs."""
 
-from django.db import transaction
+import datetime
+import hashlib
+import json
+import logging
+import time
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from standings.models import RecomputeRequest, StandingsRun
+from standings import computation
+from standings.models import CountyStanding, Indicator, Methodology, RecomputeRequest, StandingsRun
+
+logger = logging.getLogger(__name__)
+
+# Namespace of the PostgreSQL advisory locks that keep two workers from computing the same year at once.
+ADVISORY_LOCK_NAMESPACE = 2010
+# A request that keeps arriving while its year is computed is recomputed at most this many times in a row;
+# the beat sweep picks up whatever is still pending after that.
+MAX_CONSECUTIVE_PASSES = 3
+
+
+@dataclass(frozen=True)
+class RecomputeOutcome:
+    """What a recompute did: published a new run, found nothing changed, or found the year busy."""
+
+    PUBLISHED = "published"
+    UNCHANGED = "unchanged"
+    BUSY = "busy"
+
+    year: int
+    status: str
+    run: StandingsRun | None
+    duration_seconds: float = 0.0
+
+    @property
+    def message(self) -> str:
+        if self.status == self.PUBLISHED:
+            return _("%(year)s: published run %(run)s (%(ranked)s ranked of %(listed)s) in %(seconds).2f s") % {
+                "year": self.year,
+                "run": self.run.pk,
+                "ranked": self.run.ranked_count,
+                "listed": self.run.listed_count,
+                "seconds": self.duration_seconds,
+            }
+        if self.status == self.UNCHANGED:
+            return _("%(year)s: nothing changed since run %(run)s; no new run published (%(seconds).2f s)") % {
+                "year": self.year,
+                "run": self.run.pk,
+                "seconds": self.duration_seconds,
+            }
+        return _("%(year)s: another worker is computing this year; left to it") % {"year": self.year}
+
+
+# --- methodology ----------------------------------------------------------------------------------------
+
+
+def methodology_current() -> Methodology:
+    """The newest methodology version; version 1 with the published defaults when none was entered yet."""
+    methodology = Methodology.objects.order_by("-version").first()
+    if methodology is None:
+        methodology, _created = Methodology.objects.get_or_create(
+            version=1, defaults={"notes": "Methodology v1 defaults (DESIGN.md)."}
+        )
+    return methodology
+
+
+@transaction.atomic
+def methodology_create(
+    *, weights: dict[str, Decimal], minimum_counted_share: Decimal, notes: str = "", created_by=None
+) -> Methodology:
+    """Add the next methodology version; earlier versions, and the runs that used them, stay as they were."""
+    missing = [indicator for indicator in Indicator.values if indicator not in weights]
+    if missing:
+        raise ValidationError(_("A weight is needed for every indicator; missing: %s.") % ", ".join(missing))
+    if any(weight < 0 for weight in weights.values()):
+        raise ValidationError(_("Weights cannot be negative."))
+    if sum(weights.values()) <= 0:
+        raise ValidationError(_("At least one weight must be above zero."))
+    if not Decimal(0) < minimum_counted_share <= Decimal(1):
+        raise ValidationError(_("The minimum counted share must be above 0 and at most 1."))
+    # Lock the table's newest row so two administrators saving at once get consecutive versions.
+    newest = Methodology.objects.select_for_update().order_by("-version").first()
+    methodology = Methodology(
+        version=(newest.version if newest else 0) + 1,
+        minimum_counted_share=minimum_counted_share,
+        notes=notes,
+        created_by=created_by,
+        **{f"weight_{indicator}": weights[indicator] for indicator in Indicator.values},
+    )
+    methodology.full_clean()
+    methodology.save()
+    return methodology
+
+
+# --- computing a year -----------------------------------------------------------------------------------
+
+
+def _try_lock_year(year: int, *, wait: bool) -> bool:
+    """Take the year's transaction-scoped lock. SQLite (development) serialises writers by itself."""
+    if connection.vendor != "postgresql":
+        return True
+    function = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [ADVISORY_LOCK_NAMESPACE, year])
+        acquired = cursor.fetchone()[0]
+    return acquired is not False
+
+
+def _canonical(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, float):
+        return format(Decimal(repr(value)).normalize(), "f")
+    return str(value)
+
+
+def _inputs_hash(*, year: int, methodology: Methodology, rows: list[tuple]) -> str:
+    digest = hashlib.sha256()
+    header = {
+        "year": year,
+        "methodology": methodology.version,
+        "weights": {key: _canonical(value) for key, value in methodology.weights.items()},
+        "minimum_counted_share": _canonical(methodology.minimum_counted_share),
+        "columns": computation.INPUT_COLUMNS,
+    }
+    digest.update(json.dumps(header, sort_keys=True).encode())
+    for row in rows:
+        digest.update(("|".join(_canonical(value) for value in row) + "\n").encode())
+    return digest.hexdigest()
+
+
+def _run_weights(methodology: Methodology) -> dict:
+    return {
+        **{indicator: str(weight) for indicator, weight in methodology.weights.items()},
+        "minimum_counted_share": str(methodology.minimum_counted_share),
+        "methodology_version": methodology.version,
+    }
+
+
+@transaction.atomic
+def standings_recompute(
+    *,
+    year: int,
+    trigger: str = StandingsRun.Trigger.MANUAL,
+    triggered_by=None,
+    cutoff_at: datetime.datetime | None = None,
+    wait_for_lock: bool = False,
+) -> RecomputeOutcome:
+    """Compute `year` for every in-scope county from approved data up to the cut-off and publish it as one
+    immutable run, written whole or not at all; publishes nothing when the inputs are unchanged since the
+    year's latest run, and nothing when another worker is computing the same year."""
+    started = time.monotonic()
+    if not _try_lock_year(year, wait=wait_for_lock):
+        return RecomputeOutcome(year=year, status=RecomputeOutcome.BUSY, run=None)
+    cutoff_at = cutoff_at or timezone.now()
+    methodology = methodology_current()
+    previous_run = StandingsRun.objects.filter(year=year).order_by("-pk").first()
+
+    inputs_sql, inputs_params = computation.inputs_params(year=year, cutoff_at=cutoff_at)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {computation.INPUTS_TABLE}")
+        cursor.execute(inputs_sql, inputs_params)
+        cursor.execute(
+            f"SELECT {', '.join(computation.INPUT_COLUMNS)} FROM {computation.INPUTS_TABLE} ORDER BY county_id"
+        )
+        inputs_hash = _inputs_hash(year=year, methodology=methodology, rows=cursor.fetchall())
+
+        if previous_run is not None and previous_run.inputs_hash == inputs_hash:
+            cursor.execute(f"DROP TABLE {computation.INPUTS_TABLE}")
+            return RecomputeOutcome(
+                year=year,
+                status=RecomputeOutcome.UNCHANGED,
+                run=previous_run,
+                duration_seconds=time.monotonic() - started,
+            )
+
+        run = StandingsRun.objects.create(
+            year=year,
+            methodology=methodology,
+            weights=_run_weights(methodology),
+            cutoff_at=cutoff_at,
+            inputs_hash=inputs_hash,
+            trigger=trigger,
+            triggered_by=triggered_by,
+            previous_run=previous_run,
+        )
+        cursor.execute(
+            computation.STANDINGS_INSERT_SQL,
+            computation.standings_params(
+                run_id=run.pk,
+                previous_run_id=previous_run.pk if previous_run else None,
+                weights=methodology.weights,
+                minimum_share=methodology.minimum_counted_share,
+            ),
+        )
+        cursor.execute(f"DROP TABLE {computation.INPUTS_TABLE}")
+
+    standings = CountyStanding.objects.filter(run=run)
+    counts = standings.aggregate(listed=Count("pk"), ranked=Count("pk", filter=Q(is_ranked=True)))
+    # The run records where weights were rescaled because a ranked county lacked an indicator.
+    rescaled = standings.filter(is_ranked=True).filter(
+        Q(score_plan_fulfilment__isnull=True)
+        | Q(score_growth__isnull=True)
+        | Q(score_product_range__isnull=True)
+        | Q(score_local_raw_materials__isnull=True)
+        | Q(score_reporting_discipline__isnull=True)
+    )
+    notes = [
+        {
+            "county": slug,
+            "missing": [indicator for indicator, score in zip(Indicator.values, scores, strict=True) if score is None],
+            "note": "weights rescaled over the indicators present",
+        }
+        for slug, *scores in rescaled.order_by("county__slug").values_list(
+            "county__slug", *[f"score_{indicator}" for indicator in Indicator.values]
+        )
+    ]
+    run.ranked_count = counts["ranked"]
+    run.listed_count = counts["listed"]
+    run.notes = notes
+    run.duration_milliseconds = int((time.monotonic() - started) * 1000)
+    # The run's own summary is filled in inside the transaction that creates it: no reader ever sees it
+    # half-written, and after commit nothing updates it again.
+    run.save(update_fields=["ranked_count", "listed_count", "notes", "duration_milliseconds"])
+    return RecomputeOutcome(
+        year=year, status=RecomputeOutcome.PUBLISHED, run=run, duration_seconds=time.monotonic() - started
+    )
+
+
+# --- durable requests (approvals, reopenings, the nightly schedule) -------------------------------------
 
 
 def standings_recompute_requested(*, year: int, trigger: str = StandingsRun.Trigger.APPROVAL, user=None) -> None:
@@ -30,6 +263,74 @@ def _enqueue_recompute(year: int) -> None:
     try:
         standings_recompute_task.delay(year)
     except Exception:
-        import logging
+        # The request row stays pending; the beat sweep (standings_process_pending_task) picks it up.
+        logger.warning("Broker unavailable; recompute of %s left pending for the sweep", year, exc_info=True)
 
-        logging.getLogger(__name__).warning("Broker unavailable; recompute of %s left pending", year)
+
+def recompute_request_process(*, year: int) -> RecomputeOutcome | None:
+    """Serve the pending request of `year`, if any: compute it once for every request that arrived before
+    the computation started; a request arriving during it leaves the row pending for another pass.
+
+    Three short transactions instead of one long one, so approvals never wait on a computation for the
+    request row's lock; single flight comes from the year's advisory lock inside `standings_recompute`.
+    """
+    outcome = None
+    for _pass in range(MAX_CONSECUTIVE_PASSES):
+        with transaction.atomic():
+            request = RecomputeRequest.objects.select_for_update(skip_locked=True).filter(year=year).first()
+            if request is None or not request.is_pending:
+                return outcome
+            requested_at, trigger, requested_by_id = request.requested_at, request.trigger, request.requested_by_id
+            request.last_started_at = timezone.now()
+            request.last_outcome = _("computing")
+            request.save(update_fields=["last_started_at", "last_outcome"])
+
+        outcome = standings_recompute(year=year, trigger=trigger, triggered_by=_user(requested_by_id))
+        if outcome.status == RecomputeOutcome.BUSY:
+            # The worker holding the lock will see the row still pending when it finishes.
+            return outcome
+
+        with transaction.atomic():
+            # Only requests seen before the computation are served; a newer one keeps the row pending.
+            RecomputeRequest.objects.filter(year=year, requested_at=requested_at).update(is_pending=False)
+            RecomputeRequest.objects.filter(year=year).update(
+                last_finished_at=timezone.now(), last_run=outcome.run, last_outcome=outcome.message[:200]
+            )
+    return outcome
+
+
+def _user(user_id):
+    if user_id is None:
+        return None
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+def recompute_requests_process_pending() -> list[RecomputeOutcome]:
+    """Serve every pending request, oldest year first (the beat sweep behind a broker that was down)."""
+    years = list(RecomputeRequest.objects.filter(is_pending=True).order_by("year").values_list("year", flat=True))
+    outcomes = [recompute_request_process(year=year) for year in years]
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def standings_recompute_nightly(*, today: datetime.date | None = None) -> list[RecomputeOutcome]:
+    """Recompute the current and the previous year on the schedule (months close as time passes)."""
+    today = today or timezone.localdate()
+    return [
+        standings_recompute(year=year, trigger=StandingsRun.Trigger.SCHEDULE, wait_for_lock=True)
+        for year in (today.year - 1, today.year)
+    ]
+
+
+def standings_years_with_data() -> list[int]:
+    """Every year that has reports or a programme round, through the current year (for `--all`)."""
+    from factories.models import MonthlyReport
+    from regional.models import ProgrammeRound
+
+    years = set(ProgrammeRound.objects.values_list("year", flat=True))
+    span = MonthlyReport.objects.aggregate(oldest=Min("month"), newest=Max("month"))
+    if span["oldest"] and span["newest"]:
+        years.update(range(span["oldest"].year, span["newest"].year + 1))
+    current = timezone.localdate().year
+    return sorted(year for year in years if year <= current)

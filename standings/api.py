@@ -1,0 +1,75 @@
+"""API of the standings: runs, a run's county standings (JSON or CSV) and a county's history. Thin views."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics
+
+from regional import scoping
+from regional.api import ReadOnlyApiViewSet
+from regional.api_support import ApiViewMixin, StandingsPagination, csv_renderer_classes
+from standings.api_filters import CountyStandingApiFilter, CountyStandingHistoryApiFilter, StandingsRunApiFilter
+from standings.serializers import (
+    CountyStandingHistorySerializer,
+    CountyStandingSerializer,
+    StandingsRunSerializer,
+)
+
+STANDING_ORDERING_FIELDS = ["rank", "province_rank", "composite", "rank_change", "county__name_en"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List the standings runs, newest first"),
+    retrieve=extend_schema(summary="One standings run: methodology, weights, cut-off and input hash"),
+)
+class StandingsRunViewSet(ReadOnlyApiViewSet):
+    serializer_class = StandingsRunSerializer
+    filterset_class = StandingsRunApiFilter
+    lookup_value_regex = r"\d+"
+    ordering_fields = ["year", "created_at"]
+
+    def get_queryset(self):
+        return (
+            scoping.visible_standings_runs(self.request.user)
+            .select_related("methodology", "triggered_by")
+            .order_by("-year", "-created_at", "-pk")
+        )
+
+
+@extend_schema(summary="A run's county standings, best first (CSV with ?format=csv)")
+class RunCountyStandingsView(ApiViewMixin, generics.ListAPIView):
+    serializer_class = CountyStandingSerializer
+    filterset_class = CountyStandingApiFilter
+    pagination_class = StandingsPagination
+    ordering_fields = STANDING_ORDERING_FIELDS
+
+    def get_renderers(self):
+        return [renderer() for renderer in csv_renderer_classes()]
+
+    def get_queryset(self):
+        run = scoping.get_in_scope_or_404(scoping.visible_standings_runs(self.request.user), pk=self.kwargs["run_id"])
+        # Unranked counties (rank NULL) come last, listed by name with their reason.
+        return (
+            scoping.visible_county_standings(self.request.user)
+            .filter(run=run)
+            .select_related("county__province")
+            .order_by("rank", "county__name_en", "pk")
+        )
+
+
+@extend_schema(summary="A county's standings in every run, newest first (CSV with ?format=csv)")
+class CountyStandingsHistoryView(ApiViewMixin, generics.ListAPIView):
+    serializer_class = CountyStandingHistorySerializer
+    filterset_class = CountyStandingHistoryApiFilter
+    pagination_class = StandingsPagination
+    ordering_fields = ["rank", "composite"]
+
+    def get_renderers(self):
+        return [renderer() for renderer in csv_renderer_classes()]
+
+    def get_queryset(self):
+        county = scoping.get_in_scope_or_404(scoping.visible_counties(self.request.user), slug=self.kwargs["slug"])
+        return (
+            scoping.visible_county_standings(self.request.user)
+            .filter(county=county)
+            .select_related("county__province", "run")
+            .order_by("-run__year", "-run__created_at", "-pk")
+        )
