@@ -54,6 +54,11 @@ class ConstructionMilestoneAdmin(admin.ModelAdmin):
     autocomplete_fields = ("programme_slot", "factory")
     date_hierarchy = "planned_date"
 
+    def get_queryset(self, request):
+        return scoping.visible_milestones(request.user).select_related(
+            "programme_slot__programme_round", "programme_slot__county", "factory"
+        )
+
 
 class RawMaterialYieldInline(admin.TabularInline):
     model = RawMaterialYield

@@ -62,7 +62,7 @@ class ProgrammeRoundAdmin(admin.ModelAdmin):
     inlines = (ProgrammeSlotInline,)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(slot_total=Count("slots"))
+        return scoping.visible_programme_rounds(request.user).annotate(slot_total=Count("slots"))
 
     @admin.display(description=_("scheduled"), ordering="slot_total")
     def slot_count(self, programme_round: ProgrammeRound) -> int:
@@ -108,6 +108,9 @@ class ProgrammeSlotAdmin(admin.ModelAdmin):
         ),
         (_("Sources"), {"fields": ("sources", "notes")}),
     )
+
+    def get_queryset(self, request):
+        return scoping.visible_programme_slots(request.user).select_related("county__province", "programme_round")
 
     @admin.display(description=_("province"), ordering="county__province__code")
     def province_name(self, slot: ProgrammeSlot) -> str:

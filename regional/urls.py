@@ -5,6 +5,10 @@ from regional import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("schedule/", views.schedule, name="schedule"),
+    path("counties/", views.county_list, name="county_list"),
+    path("counties/<slug:slug>/", views.county_detail, name="county_detail"),
+    path("provinces/<str:code>/", views.province_detail, name="province_detail"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]
