@@ -202,6 +202,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "kind" or "status" with different choices: give each its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "ProvinceKindEnum": "regional.models.Province.Kind",
+        "CountyKindEnum": "regional.models.County.Kind",
+        "ProgrammeRoundKindEnum": "regional.models.ProgrammeRound.Kind",
+        "ProgrammeSlotKindEnum": "regional.models.ProgrammeSlot.Kind",
+        "DatePrecisionEnum": "regional.models.DatePrecision",
+        "FactoryKindEnum": "factories.models.FactoryKind",
+        "FactoryStatusEnum": "factories.models.Factory.Status",
+        "MilestoneKindEnum": "factories.models.ConstructionMilestone.Kind",
+        "MilestoneStatusEnum": "factories.models.ConstructionMilestone.Status",
+        "RawMaterialBaseKindEnum": "factories.models.RawMaterialBase.Kind",
+        "ReportStatusEnum": "factories.models.MonthlyReport.Status",
+        "StandingsTriggerEnum": "standings.models.StandingsRun.Trigger",
+    },
 }
 
 CACHES = {

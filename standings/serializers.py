@@ -8,7 +8,9 @@ from standings.models import CountyStanding, StandingsRun
 class StandingsRunSerializer(serializers.ModelSerializer):
     methodology_version = serializers.IntegerField(source="methodology.version", read_only=True)
     triggered_by = serializers.CharField(source="triggered_by.username", read_only=True, allow_null=True, default=None)
-    weights = serializers.DictField(child=serializers.DecimalField(max_digits=5, decimal_places=2), read_only=True)
+    weights = serializers.JSONField(
+        read_only=True, help_text="The weights (and rule) used, copied from the methodology."
+    )
     notes = serializers.JSONField(read_only=True)
 
     class Meta:

@@ -1,0 +1,221 @@
+"""The plumbing every API view shares: pagination, throttling, error mapping, CSV and the documented error codes.
+
+Views inherit `ApiViewMixin` so that the rules live here once, not in `config/settings.py` and not per view.
+"""
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.filters import OrderingFilter
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.throttling import UserRateThrottle
+
+from regional.api_errors import api_exception_handler
+from regional.renderers import CsvRenderer
+
+
+class StrictPageSizeMixin:
+    """A `page_size` that is not a whole number from 1 to the maximum is refused (400), not silently replaced."""
+
+    def get_page_size(self, request):
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Enter a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+            elif parameter["name"] == getattr(self, "page_query_param", None):
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+        return parameters
+
+
+class ApiPageNumberPagination(StrictPageSizeMixin, PageNumberPagination):
+    """Numbered pages for the reference lists (a few hundred rows at most)."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        return _with_link_header(response, self.get_next_link(), self.get_previous_link())
+
+
+class ReportCursorPagination(StrictPageSizeMixin, CursorPagination):
+    """Cursor pages in id order: a client walks every row once even while reports are added (no count query).
+
+    The id never changes and is unique, so a cursor is an exact position: rows inserted during a walk land after
+    it (ascending) or before it (descending) and are never served twice, and none are skipped.
+    """
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+    ordering = "id"
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        return _with_link_header(response, self.get_next_link(), self.get_previous_link())
+
+
+class StandingsPagination(ApiPageNumberPagination):
+    """One page holds a whole year's standings for the 175 ranked units (and a 3,000-county scale-up in 6)."""
+
+    page_size = 200
+    max_page_size = 1000
+
+
+def _with_link_header(response, next_link, previous_link):
+    """A `Link` header lets CSV clients, which get no JSON envelope, follow the pages too."""
+    links = []
+    if next_link:
+        links.append(f'<{next_link}>; rel="next"')
+    if previous_link:
+        links.append(f'<{previous_link}>; rel="previous"')
+    if links:
+        response["Link"] = ", ".join(links)
+    return response
+
+
+class ApiUserRateThrottle(UserRateThrottle):
+    """Per-user (hence per-token: a token is one user's) request budget, read at request time.
+
+    DRF binds `THROTTLE_RATES` when the class is defined; reading the setting per request lets an operator change
+    `API_THROTTLE_RATE` per deployment and a test lower it with `override_settings`.
+    """
+
+    scope = "user"
+
+    def get_rate(self):
+        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
+
+
+class NamedFieldsOrderingFilter(OrderingFilter):
+    """Ordering only on the fields a view names; never "all fields" (`ordering_fields` is required)."""
+
+    def get_valid_fields(self, queryset, view, context=None):
+        return [(field, field) for field in getattr(view, "ordering_fields", [])]
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        allowed = [value for field in getattr(view, "ordering_fields", []) for value in (field, f"-{field}")]
+        if not allowed:
+            return []
+        for parameter in parameters:
+            parameter["schema"] = {"type": "string", "enum": allowed}
+            parameter["description"] = "Order by one of the named fields; a leading '-' reverses it."
+        return parameters
+
+    def get_ordering(self, request, queryset, view):
+        requested = request.query_params.get(self.ordering_param)
+        if requested is not None:
+            allowed = {value for field in getattr(view, "ordering_fields", []) for value in (field, f"-{field}")}
+            terms = [term.strip() for term in requested.split(",")]
+            if not terms or not set(terms) <= allowed:
+                raise ValidationError(
+                    {self.ordering_param: [_("Order by one of: %(fields)s.") % {"fields": ", ".join(sorted(allowed))}]}
+                )
+        ordering = super().get_ordering(request, queryset, view)
+        # Ties (equal populations, unknown dates) would let rows swap between pages; the key breaks them.
+        if ordering and not {"pk", "-pk", "id", "-id"} & set(ordering):
+            ordering = [*ordering, "pk"]
+        return ordering
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+_ERROR_RESPONSES = {
+    "400": OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="Invalid input: a field name (or `non_field_errors`, or `detail`) maps to its messages.",
+    ),
+    "401": OpenApiResponse(ErrorSerializer, description="No credentials, or an invalid or revoked token."),
+    "403": OpenApiResponse(ErrorSerializer, description="The caller's role may not take this action."),
+    "404": OpenApiResponse(
+        ErrorSerializer, description="No such object within the caller's scope, or an invalid page or cursor."
+    ),
+    "409": OpenApiResponse(
+        ErrorSerializer, description="The object changed since the `version` the client sent; reload and retry."
+    ),
+    "429": OpenApiResponse(ErrorSerializer, description="Too many requests; retry after `Retry-After` seconds."),
+}
+
+
+class ApiSchema(AutoSchema):
+    """Document every error code the API can answer, so clients (and schemathesis) can rely on the schema."""
+
+    def get_tags(self):
+        # /api/v1/<resource>/… → "<resource>", so the documentation groups operations by what they are about.
+        parts = [part for part in self.path.split("/") if part]
+        return [parts[2] if len(parts) > 2 else "api"]
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        codes = ["400", "401", "403", "404", "429"]
+        if self.method in ("POST", "PUT", "PATCH") and getattr(self.view, "is_versioned_write", False):
+            codes.append("409")
+        for code in codes:
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    _ERROR_RESPONSES[code], code, media_types=["application/json"], direction=direction
+                )
+        return responses
+
+
+class ApiViewMixin:
+    """Shared policy of every API view: JSON (browsable in DEBUG), per-user throttle, one error mapping."""
+
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer] if settings.DEBUG else [JSONRenderer]
+    throttle_classes = [ApiUserRateThrottle]
+    filter_backends = [DjangoFilterBackend, NamedFieldsOrderingFilter]
+    pagination_class = ApiPageNumberPagination
+    schema = ApiSchema()
+    ordering_fields: list[str] = []
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Errors are always JSON, even when the client asked for CSV: a spreadsheet cannot show `{"detail": …}`
+        # usefully and the schema documents errors as JSON only.
+        if response.status_code >= 400 and isinstance(getattr(request, "accepted_renderer", None), CsvRenderer):
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = "application/json"
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+def csv_renderer_classes():
+    """Renderers for the lists a spreadsheet user wants: JSON first (the default), then CSV (`?format=csv`)."""
+    return [*ApiViewMixin.renderer_classes, CsvRenderer]
+
+
+__all__ = [
+    "ApiPageNumberPagination",
+    "ApiSchema",
+    "ApiUserRateThrottle",
+    "ApiViewMixin",
+    "NamedFieldsOrderingFilter",
+    "ReportCursorPagination",
+    "StandingsPagination",
+    "csv_renderer_classes",
+]
