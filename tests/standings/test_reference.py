@@ -63,8 +63,12 @@ def seed_demo_like_data(rng: random.Random) -> None:
                 commissioned_on = None
                 if status in ("in_operation", "commissioned"):
                     commissioned_on = rng.choice(
-                        [datetime.date(2022, 6, 21), datetime.date(2024, 3, 9), datetime.date(2025, 2, 1)]
-                        + [datetime.date(2025, rng.randint(1, 9), rng.randint(1, 28))]
+                        [
+                            datetime.date(2022, 6, 21),
+                            datetime.date(2024, 3, 9),
+                            datetime.date(2025, 2, 1),
+                            datetime.date(2025, rng.randint(1, 9), rng.randint(1, 28)),
+                        ]
                     )
                 factories.append(
                     Factory(

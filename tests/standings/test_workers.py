@@ -1,0 +1,182 @@
+"""Recomputes requested by approvals: single flight on real PostgreSQL, a real Celery worker on the real Redis,
+and an approval made while Redis is down."""
+
+import datetime
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+
+from factories.models import MonthlyReport
+from factories.services import report_approve
+from standings.models import RecomputeRequest, StandingsRun
+from standings.services import (
+    RecomputeOutcome,
+    recompute_request_process,
+    standings_recompute,
+    standings_recompute_requested,
+)
+from standings.tasks import standings_process_pending_task
+from tests.builders import MonthlyReportBuilder
+from tests.standings.data import CUTOFF, operating_factory, plan, reports
+
+
+@pytest.fixture
+def alpha_with_one_report_awaiting_approval(alpha_county):
+    """Alpha's factory: January–November 2025 approved, December submitted and waiting for Carol."""
+    factory = operating_factory(alpha_county)
+    plan(factory)
+    reports(factory, months=range(1, 12))
+    return MonthlyReportBuilder(factory=factory, month=datetime.date(2025, 12, 1), submitted=True)
+
+
+def _in_thread(function, results: dict, key: str, *, before=None, after=None):
+    def target():
+        try:
+            if before:
+                before()
+            results[key] = function()
+        except Exception as error:  # surfaced by the test's assertions
+            results[key] = error
+        finally:
+            connection.close()
+            if after:
+                after()
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    return thread
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_second_worker_finds_the_year_busy_while_the_first_is_computing_and_publishes_nothing(
+    alpha_with_one_report_awaiting_approval,
+):
+    results: dict = {}
+    first_is_computing, first_may_commit = threading.Event(), threading.Event()
+
+    def first_worker():
+        # The first worker's transaction stays open (lock held) until the second one has tried.
+        with transaction.atomic():
+            outcome = standings_recompute(year=2025, cutoff_at=CUTOFF)
+            first_is_computing.set()
+            first_may_commit.wait(20)
+        return outcome
+
+    first = _in_thread(first_worker, results, "first")
+    second = _in_thread(
+        lambda: standings_recompute(year=2025, cutoff_at=CUTOFF),
+        results,
+        "second",
+        before=lambda: first_is_computing.wait(20),
+        after=first_may_commit.set,
+    )
+    first.join(30)
+    second.join(30)
+
+    assert results["first"].status == RecomputeOutcome.PUBLISHED
+    assert results["second"].status == RecomputeOutcome.BUSY
+    assert StandingsRun.objects.filter(year=2025).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_serving_the_same_request_at_once_publish_exactly_one_run(alpha_with_one_report_awaiting_approval):
+    with transaction.atomic():
+        standings_recompute_requested(year=2025, trigger=StandingsRun.Trigger.MANUAL)
+    start = threading.Barrier(2)
+    results: dict = {}
+
+    threads = [
+        _in_thread(lambda: recompute_request_process(year=2025), results, name, before=start.wait)
+        for name in ("one", "two")
+    ]
+    for thread in threads:
+        thread.join(60)
+
+    assert StandingsRun.objects.filter(year=2025).count() == 1
+    statuses = sorted(outcome.status if outcome else "nothing" for outcome in results.values())
+    assert "published" in statuses
+    assert RecomputeRequest.objects.get(year=2025).is_pending is False
+
+
+@pytest.fixture
+def celery_app():
+    from config.celery import app
+
+    app.control.purge()  # messages left by an earlier, interrupted run must not be served here
+    return app
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_real_worker_publishes_new_standings_after_a_provincial_official_approves_a_report(
+    alpha_with_one_report_awaiting_approval, carol, celery_app
+):
+    from celery.contrib.testing.worker import start_worker
+
+    report = alpha_with_one_report_awaiting_approval
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+        # When Carol approves December (the service requests the recompute after its transaction commits)
+        report_approve(report=report, user=carol)
+
+        deadline = time.monotonic() + 30
+        while not StandingsRun.objects.filter(year=2025).exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+    # Then the worker has published a run triggered by her approval, with December counted
+    run = StandingsRun.objects.get(year=2025)
+    assert (run.trigger, run.triggered_by) == (StandingsRun.Trigger.APPROVAL, carol)
+    standing = run.county_standings.get(county__slug="kp-northland-alpha")
+    assert (standing.counted_months, standing.is_ranked, standing.rank) == (12, True, 1)
+    request = RecomputeRequest.objects.get(year=2025)
+    assert (request.is_pending, request.last_run) == (False, run)
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_made_while_redis_is_down_is_kept_and_computed_by_the_pending_sweep(
+    alpha_with_one_report_awaiting_approval, carol
+):
+    report = alpha_with_one_report_awaiting_approval
+    database = connection.settings_dict
+    # Given a web process whose broker is a closed port, when Carol approves the report there
+    environment = os.environ | {
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    approve = (
+        "from factories.models import MonthlyReport; from factories.services import report_approve; "
+        "from regional.models import User; "
+        f"report_approve(report=MonthlyReport.objects.get(pk={report.pk}), user=User.objects.get(username='carol'))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", approve],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    # Then the approval stands and the request is recorded, though nothing could be enqueued
+    assert completed.returncode == 0, completed.stderr
+    assert "Broker unavailable" in completed.stderr
+    report.refresh_from_db()
+    assert report.status == MonthlyReport.Status.APPROVED
+    assert RecomputeRequest.objects.get(year=2025).is_pending is True
+    assert not StandingsRun.objects.exists()
+
+    # When beat's pending sweep runs once the broker is back
+    messages = standings_process_pending_task()
+
+    # Then the year is computed from the approval that was kept
+    run = StandingsRun.objects.get(year=2025)
+    assert messages == [f"2025: published run {run.pk} (1 ranked of 1) in " + messages[0].split(" in ")[1]]
+    assert run.triggered_by == carol
+    assert RecomputeRequest.objects.get(year=2025).is_pending is False
