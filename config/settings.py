@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Session idle/absolute timeouts and the audit log of refusals, token use, exports and reopenings.
+    "regional.middleware.SecurityMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -142,8 +144,21 @@ SECURE_CSP = {
 }
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE_SECONDS", default=8 * 3600)
+# Sessions end after 30 minutes without a request (idle) and 8 hours after signing in (absolute), whichever
+# comes first; regional.middleware.SecurityMiddleware enforces both, the cookie dies with the absolute one.
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_SECONDS", default=30 * 60)
+SESSION_ABSOLUTE_TIMEOUT_SECONDS = env.int("SESSION_ABSOLUTE_TIMEOUT_SECONDS", default=8 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# The audit log records an API token's use at most once per token in this many seconds.
+SECURITY_TOKEN_USE_AUDIT_SECONDS = env.int("SECURITY_TOKEN_USE_AUDIT_SECONDS", default=300)
+# Request bodies: forms and JSON up to 2.5 MB in memory; uploads above 2.5 MB spool to disk. The report
+# importer refuses files above REPORT_IMPORT_MAX_BYTES with a clear message.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -166,11 +181,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=900)
 # The visibility timeout must exceed the hard time limit, or Redis redelivers a task still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT * 2,
+    # With Redis down, enqueueing fails within about a second instead of holding a web request for long;
+    # the durable recompute request row is already committed and the beat sweep serves it later.
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "max_retries": 1,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "standings-nightly": {
         "task": "standings.tasks.standings_nightly_task",
         "schedule": crontab(hour=2, minute=15),
+    },
+    "integrity-check-nightly": {
+        "task": "regional.tasks.integrity_check_task",
+        "schedule": crontab(hour=3, minute=30),
     },
     "standings-pending-requests": {
         "task": "standings.tasks.standings_process_pending_task",

@@ -1,12 +1,15 @@
 """Admin for the reference data, the programme schedule and the users."""
 
+import datetime
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from regional import scoping
-from regional.models import County, ProgrammeRound, ProgrammeSlot, Province, User
+from regional.models import County, ProgrammeRound, ProgrammeSlot, Province, SecurityEvent, User
+from regional.security import user_deactivate
 
 
 @admin.register(Province)
@@ -135,3 +138,47 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("name"))
     def get_full_name(self, user: User) -> str:
         return user.get_full_name()
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Unticking "active" must end the user's sessions and revoke their API token, not just block sign-in.
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            user_deactivate(user=obj, deactivated_by=request.user, request=request)
+
+    @admin.action(description=_("Deactivate the selected users (ends their sessions, revokes their tokens)"))
+    def deactivate_users(self, request, queryset):
+        for user in queryset.filter(is_active=True):
+            user_deactivate(user=user, deactivated_by=request.user, request=request)
+
+    actions = ("deactivate_users",)
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: nobody adds, edits or deletes an event, administrators read it."""
+
+    list_display = ("at_utc", "kind", "username", "ip_address", "method", "path", "status_code", "detail")
+    list_filter = ("kind",)
+    search_fields = ("username", "ip_address", "path", "detail")
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+    readonly_fields = [field.name for field in SecurityEvent._meta.fields]
+
+    @admin.display(description=_("when (UTC)"), ordering="at")
+    def at_utc(self, event: SecurityEvent) -> str:
+        return event.at.astimezone(datetime.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    def has_module_permission(self, request):
+        return scoping.is_administrator(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return scoping.is_administrator(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

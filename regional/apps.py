@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class RegionalConfig(AppConfig):
     name = "regional"
     verbose_name = "Reference data and schedule"
+
+    def ready(self):
+        # Connects the audit log to Django's and django-axes' authentication signals (see regional.security).
+        from regional import security  # noqa: F401

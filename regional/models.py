@@ -204,3 +204,43 @@ class User(AbstractUser):
                 name="user_only_officials_have_a_unit",
             ),
         ]
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event: who, when (stored in UTC), from where and what. Written by
+    `regional.security`, read-only for everyone (the admin shows it to administrators)."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("signed in")
+        LOGIN_FAILED = "login_failed", _("failed sign-in")
+        LOCKED_OUT = "locked_out", _("locked out after repeated failures")
+        LOGOUT = "logout", _("signed out")
+        SESSION_EXPIRED = "session_expired", _("session expired")
+        REFUSED_FORBIDDEN = "refused_403", _("refused: action not allowed (403)")
+        REFUSED_NOT_FOUND = "refused_404", _("refused: outside scope or unknown (404)")
+        TOKEN_USED = "token_used", _("API token used")
+        TOKEN_REJECTED = "token_rejected", _("API token rejected")
+        TOKEN_REVOKED = "token_revoked", _("API token revoked")
+        USER_DEACTIVATED = "user_deactivated", _("user deactivated")
+        REPORT_REOPENED = "report_reopened", _("report reopened")
+        EXPORT = "export", _("data exported")
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("when (UTC)"), db_index=True)
+    user = models.ForeignKey(
+        "regional.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="security_events"
+    )
+    # The username as given, kept even when no such user exists (failed sign-ins) or the user is deleted.
+    username = models.CharField(max_length=150, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    method = models.CharField(max_length=10, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    detail = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["kind", "at"]), models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} UTC {self.get_kind_display()} {self.username}"

@@ -1,0 +1,96 @@
+"""Session timeouts and the request-level part of the security audit log.
+
+One middleware, placed after authentication, so that it sees the signed-in user of both the browser
+(session) and the API (token; DRF copies the user it authenticated onto the Django request).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
+from django.utils import timezone
+
+from regional.models import SecurityEvent
+from regional.security import SESSION_LAST_ACTIVITY_AT, SESSION_SIGNED_IN_AT, security_event_record
+
+# Last-activity stamps are rewritten at most this often, so ordinary browsing does not save the session
+# (one UPDATE) on every request; the idle timeout is therefore exact to within this many seconds.
+ACTIVITY_RESOLUTION_SECONDS = 60
+
+
+def _audited_action(view_name: str, method: str) -> str | None:
+    """The audit kind of a successful request to a route that exports data or reopens a report."""
+    if "reopen" in view_name and method == "POST":
+        return SecurityEvent.Kind.REPORT_REOPENED
+    if "export" in view_name:
+        return SecurityEvent.Kind.EXPORT
+    return None
+
+
+class SecurityMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        self._expire_idle_or_old_session(request)
+        response = self.get_response(request)
+        self._audit(request, response)
+        return response
+
+    def _expire_idle_or_old_session(self, request) -> None:
+        session = getattr(request, "session", None)
+        if session is None or not session.get("_auth_user_id"):
+            return
+        now = int(timezone.now().timestamp())
+        signed_in_at = session.get(SESSION_SIGNED_IN_AT)
+        last_activity_at = session.get(SESSION_LAST_ACTIVITY_AT)
+        if signed_in_at is None or last_activity_at is None:
+            # A session from before the timeouts existed: start its clocks now.
+            session[SESSION_SIGNED_IN_AT] = signed_in_at or now
+            session[SESSION_LAST_ACTIVITY_AT] = now
+            return
+        idle_seconds = now - last_activity_at
+        age_seconds = now - signed_in_at
+        is_idle = idle_seconds > settings.SESSION_IDLE_TIMEOUT_SECONDS
+        if is_idle or age_seconds > settings.SESSION_ABSOLUTE_TIMEOUT_SECONDS:
+            reason = f"idle for {idle_seconds} s" if is_idle else f"signed in {age_seconds} s ago"
+            security_event_record(
+                kind=SecurityEvent.Kind.SESSION_EXPIRED, request=request, user=request.user, detail=reason
+            )
+            # Not `logout()`: an expired browser session must not revoke the user's API token.
+            session.flush()
+            request.user = AnonymousUser()
+            return
+        if idle_seconds >= ACTIVITY_RESOLUTION_SECONDS:
+            session[SESSION_LAST_ACTIVITY_AT] = now
+
+    def _audit(self, request, response) -> None:
+        user = getattr(request, "user", None)
+        is_authenticated = bool(user is not None and user.is_authenticated)
+        status_code = response.status_code
+        authorization = request.META.get("HTTP_AUTHORIZATION", "")
+        if authorization.startswith("Token "):
+            if status_code == 401:
+                security_event_record(kind=SecurityEvent.Kind.TOKEN_REJECTED, request=request, status_code=status_code)
+            elif is_authenticated and self._first_token_use_in_interval(authorization):
+                security_event_record(
+                    kind=SecurityEvent.Kind.TOKEN_USED, request=request, user=user, status_code=status_code
+                )
+        if not is_authenticated:
+            return
+        if status_code in (403, 404):
+            kind = SecurityEvent.Kind.REFUSED_FORBIDDEN if status_code == 403 else SecurityEvent.Kind.REFUSED_NOT_FOUND
+            security_event_record(kind=kind, request=request, user=user, status_code=status_code)
+            return
+        match = getattr(request, "resolver_match", None)
+        if match is not None and status_code < 400:
+            kind = _audited_action(match.view_name or "", request.method)
+            if kind is not None:
+                security_event_record(kind=kind, request=request, user=user, status_code=status_code)
+
+    @staticmethod
+    def _first_token_use_in_interval(authorization: str) -> bool:
+        """True once per token per interval: the log shows a token in use without a row per API call."""
+        digest = hashlib.sha256(authorization.encode()).hexdigest()
+        return cache.add(f"security:token-used:{digest}", 1, timeout=settings.SECURITY_TOKEN_USE_AUDIT_SECONDS)
