@@ -8,5 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("config.api_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("reports/", include("factories.urls")),
+    path("standings/", include("standings.urls")),
     path("", include("regional.urls")),
 ]

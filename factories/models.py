@@ -36,7 +36,7 @@ class Factory(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text=_("Physical output per month the factory is designed for, in its unit."),
+        help_text=_("Physical output per year the factory is designed for, in its unit."),
     )
     capacity_unit = models.CharField(_("unit of physical output"), max_length=30, default="tonnes")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)

@@ -187,10 +187,23 @@ def _warnings(report: MonthlyReport, history: list[tuple[datetime.date, Decimal]
                 )
                 % values
             )
-    if capacity is not None and report.physical_output is not None and report.physical_output > capacity:
+    # Design capacity is annual; a month may not exceed a twelfth of it.
+    monthly_capacity = capacity / 12 if capacity is not None else None
+    if (
+        monthly_capacity is not None
+        and report.physical_output is not None
+        and report.physical_output > monthly_capacity
+    ):
         warnings.append(
-            _("Physical output %(output)s is above the factory's design capacity of %(capacity)s a month.")
-            % {"output": f"{report.physical_output:,.2f}", "capacity": f"{capacity:,.2f}"}
+            _(
+                "Physical output %(output)s is above the factory's design capacity of %(monthly)s a month "
+                "(%(capacity)s a year)."
+            )
+            % {
+                "output": f"{report.physical_output:,.2f}",
+                "monthly": f"{monthly_capacity:,.2f}",
+                "capacity": f"{capacity:,.2f}",
+            }
         )
     return warnings
 

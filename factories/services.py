@@ -13,10 +13,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from factories import selectors
-from factories.models import Factory, MonthlyReport, ReportEvent
+from factories.importers import ParsedImport, parse_report_csv
+from factories.models import Factory, MonthlyReport, ReportEvent, ReportImport
 from regional import scoping
 from regional.exceptions import ConflictError
 from regional.models import User
@@ -49,7 +50,8 @@ def validate_report_figures(*, month: datetime.date, figures: dict) -> dict[str,
     return errors
 
 
-def _parse_figures(data: dict) -> tuple[dict, dict[str, list[str]]]:
+def parse_figures(data: dict) -> tuple[dict, dict[str, list[str]]]:
+    """Numbers from text or numbers; whole numbers where the field counts things. Field → messages."""
     parsed, errors = {}, {}
     for name, value in data.items():
         if name == "comment":
@@ -147,7 +149,7 @@ def report_save_draft(
             raise ValidationError(reason)
         report = MonthlyReport(factory=factory, month=month, created_by=user)
 
-    parsed, errors = _parse_figures(data)
+    parsed, errors = parse_figures(data)
     figures = {name: getattr(report, name) for name in selectors.FIGURE_FIELDS}
     figures.update({name: value for name, value in parsed.items() if name != "comment"})
     for name, messages in validate_report_figures(month=month, figures=figures).items():
@@ -305,3 +307,125 @@ def reports_approve_bulk(*, reports: QuerySet[MonthlyReport], user: User) -> int
     for year in sorted({report.month.year for report in locked}):
         standings_recompute_requested(year=year, user=user)
     return len(locked)
+
+
+# --- CSV import ---------------------------------------------------------------------------------------
+
+
+def _require_importer(user: User) -> None:
+    if not (scoping.is_administrator(user) or scoping.is_provincial_official(user)):
+        raise PermissionDenied(_("Only administrators and provincial officials may import reports."))
+
+
+@transaction.atomic
+def report_import_preview(*, user: User, file_name: str, content: str) -> tuple[ReportImport, ParsedImport]:
+    """Keep the uploaded file and check every row (the dry run); no report changes."""
+    _require_importer(user)
+    parsed = parse_report_csv(content=content, user=user)
+    report_import = ReportImport.objects.create(
+        uploaded_by=user,
+        file_name=file_name[:255],
+        content=content,
+        row_count=parsed.row_count,
+        error_count=len(parsed.errors),
+    )
+    return report_import, parsed
+
+
+IMPORT_BATCH_SIZE = 2000
+
+
+@transaction.atomic
+def report_import_commit(*, report_import: ReportImport, user: User) -> ReportImport:
+    """Import every row of a checked file or none: re-checks the file under lock (reports may have changed
+    since the dry run), then writes in bulk with history and events."""
+    _require_importer(user)
+    report_import = ReportImport.objects.select_for_update().get(pk=report_import.pk)
+    if report_import.uploaded_by_id != user.pk:
+        raise PermissionDenied(_("Only the person who uploaded the file may import it."))
+    if report_import.committed_at is not None:
+        raise ValidationError(_("This file has already been imported."))
+    parsed = parse_report_csv(content=report_import.content, user=user, lock_existing=True)
+    if parsed.errors:
+        raise ValidationError(
+            [
+                _("Line %(line)s: %(message)s") % {"line": error.line, "message": error.message}
+                for error in parsed.errors
+            ]
+        )
+    now = timezone.now()
+    reason = _("CSV import %(name)s") % {"name": report_import.file_name}
+    new_reports, changed_reports, events = [], [], []
+    for row in parsed.rows:
+        report = row.existing or MonthlyReport(factory_id=row.factory_id, month=row.month, created_by=user)
+        for name, value in row.figures.items():
+            setattr(report, name, value)
+        report.comment = row.comment
+        report.status = row.status
+        report.return_reason = ""
+        report.warnings_acknowledged = False
+        report.submitted_at = now
+        report.submitted_by = user
+        report.first_submitted_at = report.first_submitted_at or now
+        report.updated_at = now
+        if row.status == MonthlyReport.Status.APPROVED:
+            report.approved_at = now
+            report.approved_by = user
+            report.is_reopened = False
+        if row.existing is None:
+            new_reports.append(report)
+        else:
+            report.version += 1
+            changed_reports.append(report)
+    if new_reports:
+        bulk_create_with_history(
+            new_reports,
+            MonthlyReport,
+            batch_size=IMPORT_BATCH_SIZE,
+            default_user=user,
+            default_change_reason=reason,
+            default_date=now,
+        )
+    if changed_reports:
+        bulk_update_with_history(
+            changed_reports,
+            MonthlyReport,
+            [
+                *selectors.FIGURE_FIELDS,
+                "comment",
+                "status",
+                "return_reason",
+                "warnings_acknowledged",
+                "submitted_at",
+                "submitted_by",
+                "first_submitted_at",
+                "updated_at",
+                "approved_at",
+                "approved_by",
+                "is_reopened",
+                "version",
+            ],
+            batch_size=IMPORT_BATCH_SIZE,
+            default_user=user,
+            default_change_reason=reason,
+            default_date=now,
+        )
+    for report in (*new_reports, *changed_reports):
+        events.append(ReportEvent(report=report, kind=ReportEvent.Kind.SUBMITTED, actor=user, at=now))
+        if report.status == MonthlyReport.Status.APPROVED:
+            events.append(ReportEvent(report=report, kind=ReportEvent.Kind.APPROVED, actor=user, at=now))
+    ReportEvent.objects.bulk_create(events, batch_size=IMPORT_BATCH_SIZE)
+    for year in sorted(
+        {
+            report.month.year
+            for report in changed_reports + new_reports
+            if report.status == MonthlyReport.Status.APPROVED
+        }
+    ):
+        standings_recompute_requested(year=year, user=user)
+    report_import.committed_at = now
+    report_import.created_count = len(new_reports)
+    report_import.updated_count = len(changed_reports)
+    report_import.error_count = 0
+    report_import.save()
+    return report_import

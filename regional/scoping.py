@@ -15,7 +15,14 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from factories.models import AnnualPlan, ConstructionMilestone, Factory, MonthlyReport, RawMaterialBase
+from factories.models import (
+    AnnualPlan,
+    ConstructionMilestone,
+    Factory,
+    MonthlyReport,
+    RawMaterialBase,
+    ReportImport,
+)
 from regional.models import County, ProgrammeRound, ProgrammeSlot, Province, User
 from standings.models import CountyStanding, StandingsRun
 
@@ -135,6 +142,13 @@ def importable_factories(user) -> QuerySet[Factory]:
     if is_provincial_official(user):
         return Factory.objects.filter(county__province_id=user.province_id)
     return Factory.objects.none()
+
+
+def visible_report_imports(user) -> QuerySet[ReportImport]:
+    """Uploaded report files: each user sees only their own."""
+    if is_administrator(user) or is_provincial_official(user):
+        return ReportImport.objects.filter(uploaded_by_id=user.pk)
+    return ReportImport.objects.none()
 
 
 # --- helpers for views --------------------------------------------------------------------------------

@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='factory',
             name='design_capacity',
-            field=models.DecimalField(blank=True, decimal_places=2, help_text='Physical output per month the factory is designed for, in its unit.', max_digits=14, null=True),
+            field=models.DecimalField(blank=True, decimal_places=2, help_text='Physical output per year the factory is designed for, in its unit.', max_digits=14, null=True),
         ),
         migrations.CreateModel(
             name='ReportImport',

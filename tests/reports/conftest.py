@@ -26,18 +26,22 @@ def closed_month():
 @pytest.fixture
 def alpha_factory(alpha_county):
     return FactoryBuilder(
-        code="alpha-foodstuff", county=alpha_county, name="Alpha Foodstuff Factory", design_capacity=Decimal(500)
+        code="alpha-foodstuff", county=alpha_county, name="Alpha Foodstuff Factory", design_capacity=Decimal(6000)
     )
 
 
 @pytest.fixture
 def beta_factory(beta_county):
-    return FactoryBuilder(code="beta-garment", county=beta_county, name="Beta Garment Factory", kind="garment")
+    return FactoryBuilder(
+        code="beta-garment", county=beta_county, name="Beta Garment Factory", kind="garment", design_capacity=6000
+    )
 
 
 @pytest.fixture
 def gamma_factory(gamma_county):
-    return FactoryBuilder(code="gamma-paper", county=gamma_county, name="Gamma Paper Mill", kind="paper")
+    return FactoryBuilder(
+        code="gamma-paper", county=gamma_county, name="Gamma Paper Mill", kind="paper", design_capacity=6000
+    )
 
 
 @pytest.fixture

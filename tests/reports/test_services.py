@@ -167,7 +167,7 @@ def test_submission_is_recorded_and_first_submission_time_kept_on_resubmission(a
 
 
 def test_output_above_design_capacity_needs_a_comment_before_submission(alice, alpha_factory, open_month):
-    report = draft(alpha_factory, open_month, alice, physical_output="600")
+    report = draft(alpha_factory, open_month, alice, physical_output="500.01")
 
     with pytest.raises(ValidationError) as raised:
         services.report_submit(report=report, user=alice)
@@ -177,7 +177,7 @@ def test_output_above_design_capacity_needs_a_comment_before_submission(alice, a
     }
     assert MonthlyReport.objects.get(pk=report.pk).status == MonthlyReport.Status.DRAFT
 
-    draft(alpha_factory, open_month, alice, physical_output="600", comment="New line commissioned.")
+    draft(alpha_factory, open_month, alice, physical_output="500.01", comment="New line commissioned.")
     report = services.report_submit(report=report, user=alice)
 
     assert report.status == MonthlyReport.Status.SUBMITTED

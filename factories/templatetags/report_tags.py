@@ -1,0 +1,61 @@
+"""Small presentation helpers of the report pages."""
+
+import datetime
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from factories import selectors
+from factories.models import MonthlyReport
+
+register = template.Library()
+
+STATE_LABELS = {"missing": _("missing"), **dict(MonthlyReport.Status.choices)}
+
+
+@register.simple_tag
+def status_badge(state: str):
+    """A coloured badge for a report's state, 'missing' included."""
+    return format_html('<span class="badge {}">{}</span>', state, STATE_LABELS.get(state, state))
+
+
+@register.filter
+def month_label(month: datetime.date) -> str:
+    return selectors.month_label(month) if month else ""
+
+
+@register.filter
+def month_slug(month: datetime.date) -> str:
+    return month.strftime("%Y-%m") if month else ""
+
+
+@register.filter
+def day_label(day) -> str:
+    if isinstance(day, datetime.datetime):
+        from django.utils import timezone
+
+        day = timezone.localtime(day).date()
+    return selectors.day_label(day) if day else ""
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def deadline_words(deadline: datetime.date, today: datetime.date | None = None) -> str:
+    """'due in 3 days (10 April 2025)', 'due today', or 'closed on …'."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    days = (deadline - today).days
+    day = selectors.day_label(deadline)
+    if days > 1:
+        return _("due in %(days)s days, by %(day)s") % {"days": days, "day": day}
+    if days == 1:
+        return _("due tomorrow, %(day)s") % {"day": day}
+    if days == 0:
+        return _("due today, %(day)s") % {"day": day}
+    return _("closed on %(day)s") % {"day": day}
