@@ -61,7 +61,7 @@ def world(alpha_county, beta_county, gamma_county):
         reports[(name, "approved")] = MonthlyReportBuilder(
             factory=factory, month=datetime.date(2025, 3, 1), approved=True
         )
-        reports[(name, "draft")] = MonthlyReportBuilder(factory=factory, month=datetime.date(2025, 4, 1))
+        reports[(name, "draft")] = MonthlyReportBuilder(factory=factory, month=april)
     return {"factories": factories, "reports": reports}
 
 
