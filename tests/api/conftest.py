@@ -58,9 +58,8 @@ def world(alpha_county, beta_county, gamma_county):
     reports = {}
     for name, factory in factories.items():
         AnnualPlanBuilder(factory=factory, year=2025)
-        reports[(name, "approved")] = MonthlyReportBuilder(
-            factory=factory, month=datetime.date(2025, 3, 1), approved=True
-        )
+        march, april = datetime.date(2025, 3, 1), datetime.date(2025, 4, 1)
+        reports[(name, "approved")] = MonthlyReportBuilder(factory=factory, month=march, approved=True)
         reports[(name, "draft")] = MonthlyReportBuilder(factory=factory, month=april)
     return {"factories": factories, "reports": reports}
 
