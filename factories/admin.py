@@ -1,9 +1,21 @@
 """Admin for factories, construction milestones and raw-material bases (foundation), plus reports and plans."""
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
-from factories.models import ConstructionMilestone, Factory, RawMaterialBase, RawMaterialYield
+from factories.models import (
+    AnnualPlan,
+    ConstructionMilestone,
+    Factory,
+    MonthlyPlan,
+    MonthlyReport,
+    RawMaterialBase,
+    RawMaterialYield,
+    ReportEvent,
+    ReportImport,
+)
 from regional import scoping
 
 # --- foundation: factories, milestones, raw-material bases ---------------------------------------------
@@ -80,3 +92,121 @@ class RawMaterialBaseAdmin(admin.ModelAdmin):
 
 
 # --- operational data: monthly reports, report events, annual plans ---------------------------------------
+
+
+class MonthlyPlanInline(admin.TabularInline):
+    model = MonthlyPlan
+    extra = 0
+    fields = ("month_number", "planned_output_value_thousand_won", "planned_physical_output")
+
+
+@admin.register(AnnualPlan)
+class AnnualPlanAdmin(admin.ModelAdmin):
+    list_display = (
+        "factory",
+        "year",
+        "planned_output_value_thousand_won",
+        "planned_physical_output",
+        "planned_varieties",
+        "is_demo",
+    )
+    list_filter = ("year", "is_demo", "factory__kind", "factory__county__province")
+    search_fields = ("factory__name", "factory__code", "factory__county__name_en")
+    list_select_related = ("factory",)
+    autocomplete_fields = ("factory",)
+    inlines = (MonthlyPlanInline,)
+
+    def get_queryset(self, request):
+        return scoping.visible_annual_plans(request.user).select_related("factory")
+
+
+@admin.register(MonthlyPlan)
+class MonthlyPlanAdmin(admin.ModelAdmin):
+    list_display = ("annual_plan", "month_number", "planned_output_value_thousand_won", "planned_physical_output")
+    list_filter = ("annual_plan__year", "month_number")
+    search_fields = ("annual_plan__factory__name", "annual_plan__factory__code")
+    list_select_related = ("annual_plan__factory",)
+    autocomplete_fields = ("annual_plan",)
+
+    def get_queryset(self, request):
+        plans = scoping.visible_annual_plans(request.user)
+        return MonthlyPlan.objects.filter(annual_plan__in=plans).select_related("annual_plan__factory")
+
+
+class ReportEventInline(admin.TabularInline):
+    model = ReportEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "kind", "actor", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(SimpleHistoryAdmin):
+    """Read-only: reports change only through the audited workflow (entry, review, reopening with a reason),
+    which the report page in the app offers, so that no edit escapes the history and the events."""
+
+    list_display = ("factory", "month", "status", "output_value_thousand_won", "first_submitted_at", "is_demo")
+    list_filter = ("status", "is_reopened", "is_demo", "factory__kind", "factory__county__province")
+    search_fields = ("factory__name", "factory__code", "factory__county__name_en")
+    list_select_related = ("factory",)
+    date_hierarchy = "month"
+    inlines = (ReportEventInline,)
+
+    def get_queryset(self, request):
+        return scoping.visible_reports(request.user).select_related("factory")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in MonthlyReport._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("open in the app"))
+    def view_on_site(self, obj):
+        return reverse("reports:report_detail", args=[obj.pk])
+
+
+@admin.register(ReportEvent)
+class ReportEventAdmin(admin.ModelAdmin):
+    list_display = ("report", "kind", "actor", "at")
+    list_filter = ("kind",)
+    search_fields = ("report__factory__name", "report__factory__code", "reason")
+    list_select_related = ("report__factory", "actor")
+    date_hierarchy = "at"
+
+    def get_queryset(self, request):
+        return ReportEvent.objects.filter(report__in=scoping.visible_reports(request.user)).select_related(
+            "report__factory", "actor"
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in ReportEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportImport)
+class ReportImportAdmin(admin.ModelAdmin):
+    list_display = ("file_name", "uploaded_by", "uploaded_at", "row_count", "created_count", "updated_count")
+    list_select_related = ("uploaded_by",)
+    exclude = ("content",)
+
+    def get_queryset(self, request):
+        return scoping.visible_report_imports(request.user).select_related("uploaded_by")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in ReportImport._meta.fields if field.name != "content"]
+
+    def has_add_permission(self, request):
+        return False
