@@ -13,6 +13,7 @@ from django.db.models import (
     F,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -24,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from factories.models import ConstructionMilestone, Factory, RawMaterialBase
+from factories.models import ConstructionMilestone, Factory, RawMaterialBase, RawMaterialYield
 from regional import scoping
 from regional.models import County, ProgrammeRound, ProgrammeSlot, Province, User
 
@@ -130,7 +131,9 @@ def county_detail(*, user: User, slug: str, today: datetime.date | None = None) 
     bases = list(
         scoping.visible_raw_material_bases(user)
         .filter(county=county)
-        .prefetch_related("yields")
+        .prefetch_related(
+            Prefetch("yields", queryset=RawMaterialYield.objects.order_by("-year"), to_attr="yields_newest_first")
+        )
         .order_by("kind", "name", "pk")
     )
     return CountyDetail(county=county, slot=slot, factories=factories, milestones=milestones, raw_material_bases=bases)

@@ -37,7 +37,9 @@ def schedule(request):
 @login_required
 def county_list(request):
     county_filter = CountyFilter(request.GET, queryset=selectors.county_list(user=request.user), request=request)
-    page = Paginator(county_filter.qs, COUNTIES_PER_PAGE).get_page(request.GET.get("page"))
+    # A filter value that is not a valid choice is shown as an error rather than silently ignored.
+    counties = county_filter.qs if county_filter.is_valid() else county_filter.queryset.none()
+    page = Paginator(counties, COUNTIES_PER_PAGE).get_page(request.GET.get("page"))
     query_without_page = request.GET.copy()
     query_without_page.pop("page", None)
     return render(

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.db import connection, transaction
 
-from regional.models import County, Province, ProgrammeRound, ProgrammeSlot
+from regional.models import County, ProgrammeRound, ProgrammeSlot, Province
 from regional.selectors import ScheduleWarning, schedule_warnings
 from tests.builders import CountyBuilder, ProvinceBuilder, RoundBuilder, SlotBuilder
 
