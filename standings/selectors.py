@@ -1,0 +1,358 @@
+"""Reads of the standings: published runs, their tables, a county's history and explanations, run diffs.
+
+Every queryset starts in `regional.scoping` (published standings are programme-wide facts: every signed-in
+user reads them; officials see their own unit marked). Each page costs a fixed number of queries.
+"""
+
+import statistics
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg, Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from regional import scoping
+from regional.models import County, ProgrammeSlot, Province
+from standings.models import CountyStanding, Indicator, RecomputeRequest, StandingsRun
+
+INDICATOR_LABELS = dict(Indicator.choices)
+# Sort keys a table accepts, mapped to the ORDER BY they mean (best first for "desc").
+SORT_FIELDS = {
+    "rank": "rank",
+    "change": "rank_change",
+    "county": "county__name_en",
+    "province": "county__province__name_en",
+    "composite": "composite",
+    **{indicator: f"score_{indicator}" for indicator in Indicator.values},
+}
+
+
+def standings_years(*, user) -> list[int]:
+    """Years that have at least one published run, newest first."""
+    return list(scoping.visible_standings_runs(user).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def standings_run(*, user, year: int, run_id: int | None = None) -> StandingsRun | None:
+    """The requested run of `year`, or its latest; None when the year has no run."""
+    runs = scoping.visible_standings_runs(user).filter(year=year).select_related("methodology", "triggered_by")
+    if run_id is not None:
+        return runs.filter(pk=run_id).first()
+    return runs.order_by("-pk").first()
+
+
+def standings_runs(*, user, year: int) -> QuerySet[StandingsRun]:
+    return (
+        scoping.visible_standings_runs(user)
+        .filter(year=year)
+        .select_related("methodology", "triggered_by")
+        .order_by("-pk")
+    )
+
+
+def _standings(user, run: StandingsRun) -> QuerySet[CountyStanding]:
+    return (
+        scoping.visible_county_standings(user)
+        .filter(run=run)
+        .select_related("county", "county__province")
+        .annotate(
+            programme_year=Subquery(
+                ProgrammeSlot.objects.filter(county=OuterRef("county")).values("programme_round__year")[:1]
+            )
+        )
+    )
+
+
+@dataclass
+class StandingsTable:
+    ranked: list[CountyStanding]
+    not_ranked: list[CountyStanding]
+    sort: str
+    direction: str
+
+
+def standings_table(
+    *,
+    user,
+    run: StandingsRun,
+    province_code: str = "",
+    programme_year: int | None = None,
+    sort: str = "rank",
+    direction: str = "asc",
+) -> StandingsTable:
+    """The run's counties as shown: ranked ones sorted as asked, unranked ones with their reasons."""
+    sort = sort if sort in SORT_FIELDS else "rank"
+    direction = "desc" if direction == "desc" else "asc"
+    standings = _standings(user, run)
+    if province_code:
+        standings = standings.filter(county__province__code=province_code)
+    if programme_year:
+        standings = standings.filter(county__programme_slots__programme_round__year=programme_year)
+    expression = F(SORT_FIELDS[sort])
+    ordering = expression.desc(nulls_last=True) if direction == "desc" else expression.asc(nulls_last=True)
+    rows = list(standings.order_by("-is_ranked", ordering, "county__name_en"))
+    return StandingsTable(
+        ranked=[row for row in rows if row.is_ranked],
+        not_ranked=sorted((row for row in rows if not row.is_ranked), key=lambda row: row.county.name_en),
+        sort=sort,
+        direction=direction,
+    )
+
+
+def programme_years(*, user) -> list[int]:
+    return list(scoping.visible_programme_rounds(user).order_by("year").values_list("year", flat=True))
+
+
+def provinces(*, user) -> QuerySet[Province]:
+    return scoping.visible_provinces(user).order_by("name_en")
+
+
+# --- province ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MapPoint:
+    standing: CountyStanding
+    x: float
+    y: float
+    is_in_province: bool
+    tier: str
+
+
+@dataclass
+class ProvinceView:
+    province: Province
+    standings: list[CountyStanding]
+    average_composite: Decimal | None
+    national_average_composite: Decimal | None
+    ranked_count: int
+    map_points: list[MapPoint] = field(default_factory=list)
+
+    @property
+    def difference_from_national(self) -> Decimal | None:
+        if self.average_composite is None or self.national_average_composite is None:
+            return None
+        return self.average_composite - self.national_average_composite
+
+
+MAP_WIDTH, MAP_HEIGHT, MAP_MARGIN = 420, 460, 14
+
+
+def _tier(standing: CountyStanding, ranked_count: int) -> str:
+    if not standing.is_ranked or not ranked_count:
+        return "tier-none"
+    share = (standing.rank - 1) / ranked_count
+    return (
+        "tier-top" if share < 0.25 else "tier-upper" if share < 0.5 else "tier-lower" if share < 0.75 else "tier-bottom"
+    )
+
+
+def province_view(*, user, run: StandingsRun, province: Province) -> ProvinceView:
+    """The province's counties in the run, its average against the nation's, and every county's centroid."""
+    everyone = list(_standings(user, run).order_by("-is_ranked", "rank", "county__name_en"))
+    averages = (
+        scoping.visible_county_standings(user)
+        .filter(run=run, is_ranked=True)
+        .aggregate(
+            national=Avg("composite"),
+            province=Avg("composite", filter=Q(county__province=province)),
+            ranked_in_province=Count("pk", filter=Q(county__province=province)),
+        )
+    )
+    located = [row for row in everyone if row.county.latitude is not None and row.county.longitude is not None]
+    points = []
+    if located:
+        lats = [float(row.county.latitude) for row in located]
+        lons = [float(row.county.longitude) for row in located]
+        lat_span, lon_span = (max(lats) - min(lats)) or 1.0, (max(lons) - min(lons)) or 1.0
+        # One degree of longitude is ~0.77 of a degree of latitude at 40°N: keep the country's proportions.
+        scale = min((MAP_WIDTH - 2 * MAP_MARGIN) / (lon_span * 0.77), (MAP_HEIGHT - 2 * MAP_MARGIN) / lat_span)
+        for row in located:
+            points.append(
+                MapPoint(
+                    standing=row,
+                    x=round(MAP_MARGIN + (float(row.county.longitude) - min(lons)) * 0.77 * scale, 1),
+                    y=round(MAP_MARGIN + (max(lats) - float(row.county.latitude)) * scale, 1),
+                    is_in_province=row.county.province_id == province.pk,
+                    tier=_tier(row, run.ranked_count),
+                )
+            )
+        # Draw the province's counties last, so they sit on top of the others.
+        points.sort(key=lambda point: point.is_in_province)
+    return ProvinceView(
+        province=province,
+        standings=[row for row in everyone if row.county.province_id == province.pk],
+        average_composite=averages["province"],
+        national_average_composite=averages["national"],
+        ranked_count=averages["ranked_in_province"],
+        map_points=points,
+    )
+
+
+# --- county ------------------------------------------------------------------------------------------------
+
+
+def county_standing(*, user, run: StandingsRun, county: County) -> CountyStanding | None:
+    return _standings(user, run).filter(county=county).first()
+
+
+def county_history(*, user, county: County) -> list[CountyStanding]:
+    """The county's standing in the latest run of every year, oldest year first."""
+    latest_runs = (
+        scoping.visible_standings_runs(user).values("year").annotate(latest=Max("pk")).values_list("latest", flat=True)
+    )
+    return list(
+        scoping.visible_county_standings(user)
+        .filter(county=county, run_id__in=latest_runs)
+        .select_related("run")
+        .order_by("run__year")
+    )
+
+
+@dataclass
+class IndicatorLine:
+    indicator: str
+    label: str
+    weight: Decimal
+    value: Decimal | None
+    score: Decimal | None
+    national_median: Decimal | None
+    previous_score: Decimal | None = None
+    contribution: Decimal | None = None
+    previous_contribution: Decimal | None = None
+
+    @property
+    def contribution_change(self) -> Decimal | None:
+        if self.contribution is None and self.previous_contribution is None:
+            return None
+        return (self.contribution or Decimal(0)) - (self.previous_contribution or Decimal(0))
+
+    @property
+    def is_above_median(self) -> bool:
+        return self.value is not None and self.national_median is not None and self.value > self.national_median
+
+
+def national_medians(*, user, run: StandingsRun) -> dict[str, Decimal | None]:
+    """Median raw value of each indicator over the run's ranked counties (one query)."""
+    rows = list(scoping.visible_county_standings(user).filter(run=run, is_ranked=True).values_list(*Indicator.values))
+    medians = {}
+    for position, indicator in enumerate(Indicator.values):
+        values = [row[position] for row in rows if row[position] is not None]
+        medians[indicator] = statistics.median(values) if values else None
+    return medians
+
+
+def county_explanation(
+    *, standing: CountyStanding, previous: CountyStanding | None, medians: dict[str, Decimal | None]
+) -> list[IndicatorLine]:
+    """Each indicator's value, score and contribution now and in the previous run; biggest mover first."""
+    contributions = standing.contributions()
+    previous_contributions = previous.contributions() if previous else {}
+    lines = [
+        IndicatorLine(
+            indicator=indicator,
+            label=INDICATOR_LABELS[indicator],
+            weight=Decimal(str(standing.run.weights[indicator])),
+            value=standing.raw_value(indicator),
+            score=standing.score(indicator),
+            national_median=medians.get(indicator),
+            previous_score=previous.score(indicator) if previous else None,
+            contribution=contributions.get(indicator),
+            previous_contribution=previous_contributions.get(indicator),
+        )
+        for indicator in Indicator.values
+    ]
+    return lines
+
+
+def previous_standing(*, user, standing: CountyStanding) -> CountyStanding | None:
+    if standing.run.previous_run_id is None:
+        return None
+    return (
+        scoping.visible_county_standings(user)
+        .filter(run_id=standing.run.previous_run_id, county_id=standing.county_id)
+        .select_related("run")
+        .first()
+    )
+
+
+# --- run history ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RunChange:
+    county: County
+    before: CountyStanding | None
+    after: CountyStanding | None
+    reasons: list[tuple[str, Decimal]]
+
+    @property
+    def rank_change(self) -> int | None:
+        if self.before and self.after and self.before.rank and self.after.rank:
+            return self.before.rank - self.after.rank
+        return None
+
+    @property
+    def composite_change(self) -> Decimal | None:
+        if self.before and self.after and self.before.composite is not None and self.after.composite is not None:
+            return self.after.composite - self.before.composite
+        return None
+
+
+def run_comparison(*, user, earlier: StandingsRun, later: StandingsRun) -> list[RunChange]:
+    """Counties whose rank, composite or ranked status differ between two runs of a year, biggest move first,
+    each with the indicators that moved its composite (largest change in contribution first). Two queries."""
+    standings = (
+        scoping.visible_county_standings(user)
+        .filter(run__in=[earlier, later])
+        .select_related("county", "county__province", "run")
+    )
+    by_county: dict[int, dict[int, CountyStanding]] = {}
+    for standing in standings:
+        by_county.setdefault(standing.county_id, {})[standing.run_id] = standing
+    changes = []
+    for pair in by_county.values():
+        before, after = pair.get(earlier.pk), pair.get(later.pk)
+        sample = after or before
+        same = (
+            before
+            and after
+            and (before.rank, before.composite, before.is_ranked) == (after.rank, after.composite, after.is_ranked)
+        )
+        if same:
+            continue
+        now, then = (after.contributions() if after else {}), (before.contributions() if before else {})
+        moved = {
+            indicator: now.get(indicator, Decimal(0)) - then.get(indicator, Decimal(0))
+            for indicator in Indicator.values
+        }
+        reasons = sorted(
+            (
+                (INDICATOR_LABELS[indicator], delta)
+                for indicator, delta in moved.items()
+                if abs(delta) >= Decimal("0.005")
+            ),
+            key=lambda item: -abs(item[1]),
+        )
+        changes.append(RunChange(county=sample.county, before=before, after=after, reasons=reasons))
+    changes.sort(
+        key=lambda change: (
+            -abs(change.rank_change or 0),
+            -abs(change.composite_change or 0),
+            change.county.name_en,
+        )
+    )
+    return changes
+
+
+def get_run_or_404(*, user, run_id: int) -> StandingsRun:
+    run = scoping.visible_standings_runs(user).select_related("methodology", "triggered_by").filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+def recompute_request(*, user, year: int) -> RecomputeRequest | None:
+    """The year's recompute request with its progress: an administrator's tool, nobody else sees it."""
+    if not scoping.is_administrator(user):
+        return None
+    return RecomputeRequest.objects.filter(year=year).select_related("last_run").first()
