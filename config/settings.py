@@ -152,8 +152,6 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# The audit log records an API token's use at most once per token in this many seconds.
-SECURITY_TOKEN_USE_AUDIT_SECONDS = env.int("SECURITY_TOKEN_USE_AUDIT_SECONDS", default=300)
 # Request bodies: forms and JSON up to 2.5 MB in memory; uploads above 2.5 MB spool to disk. The report
 # importer refuses files above REPORT_IMPORT_MAX_BYTES with a clear message.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
