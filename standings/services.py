@@ -71,11 +71,8 @@ def methodology_current() -> Methodology:
     return methodology
 
 
-@transaction.atomic
-def methodology_create(
-    *, weights: dict[str, Decimal], minimum_counted_share: Decimal, notes: str = "", created_by=None
-) -> Methodology:
-    """Add the next methodology version; earlier versions, and the runs that used them, stay as they were."""
+def methodology_validate(*, weights: dict[str, Decimal], minimum_counted_share: Decimal) -> None:
+    """Refuse weights and shares no run could use (shared by the service and the admin form)."""
     missing = [indicator for indicator in Indicator.values if indicator not in weights]
     if missing:
         raise ValidationError(_("A weight is needed for every indicator; missing: %s.") % ", ".join(missing))
@@ -85,6 +82,14 @@ def methodology_create(
         raise ValidationError(_("At least one weight must be above zero."))
     if not Decimal(0) < minimum_counted_share <= Decimal(1):
         raise ValidationError(_("The minimum counted share must be above 0 and at most 1."))
+
+
+@transaction.atomic
+def methodology_create(
+    *, weights: dict[str, Decimal], minimum_counted_share: Decimal, notes: str = "", created_by=None
+) -> Methodology:
+    """Add the next methodology version; earlier versions, and the runs that used them, stay as they were."""
+    methodology_validate(weights=weights, minimum_counted_share=minimum_counted_share)
     # Lock the table's newest row so two administrators saving at once get consecutive versions.
     newest = Methodology.objects.select_for_update().order_by("-version").first()
     methodology = Methodology(
