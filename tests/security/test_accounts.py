@@ -42,9 +42,7 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_password(c
     # address and the path
     failures = _events(SecurityEvent.Kind.LOGIN_FAILED)
     assert len(failures) == 6
-    assert {(event.username, event.ip_address, event.path) for event in failures} == {
-        ("alice", "127.0.0.1", "/login/")
-    }
+    assert {(event.username, event.ip_address, event.path) for event in failures} == {("alice", "127.0.0.1", "/login/")}
     assert [event.username for event in _events(SecurityEvent.Kind.LOCKED_OUT)] == ["alice", "alice"]
     assert not _events(SecurityEvent.Kind.LOGIN)
 
@@ -141,7 +139,7 @@ def test_an_expired_browser_session_leaves_the_users_api_token_alone(client, eri
 
 
 def test_signing_out_ends_the_session_and_revokes_the_api_token(client, alice, password):
-    api, token = token_client(alice)
+    api, _token = token_client(alice)
     assert api.get(reverse("api:me")).status_code == 200
     _signed_in_client(client, alice, password)
 

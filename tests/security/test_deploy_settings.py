@@ -72,7 +72,6 @@ print(json.dumps({
     "referrer": secure.get("Referrer-Policy"),
     "frame": secure.get("X-Frame-Options"),
     "nosniff": secure.get("X-Content-Type-Options"),
-    "csrf_cookie": {k: str(v) for k, v in secure.cookies["csrftoken"].items()} if "csrftoken" in secure.cookies else None,
 }))
 """
 
