@@ -65,7 +65,7 @@ def world(alpha_county, beta_county, gamma_county):
 
 
 def standings_run(*, year: int, counties, previous_run=None) -> StandingsRun:
-    """A run with the counties ranked in the order given (composite 90, 80, …)."""
+    """A run with the counties ranked in the order given (composite 90, 89, …)."""
     methodology, _ = Methodology.objects.get_or_create(version=1)
     run = StandingsRun.objects.create(
         year=year,
@@ -86,8 +86,8 @@ def standings_run(*, year: int, counties, previous_run=None) -> StandingsRun:
             counted_months=12,
             is_ranked=True,
             plan_fulfilment=Decimal("0.95"),
-            score_plan_fulfilment=Decimal(100 - 10 * position),
-            composite=Decimal(90 - 10 * position),
+            score_plan_fulfilment=Decimal(100 - position),
+            composite=Decimal(90 - position),
             rank=position + 1,
             province_rank=position + 1,
         )
