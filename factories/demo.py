@@ -307,7 +307,9 @@ def _set_workflow(report: MonthlyReport, month, today, profile, rng) -> None:
         if is_late
         else deadline - datetime.timedelta(days=rng.randint(0, 9))
     )
-    submitted_day = min(submitted_day, today)
+    # Nothing happens later than yesterday: a time later today would lie in the future when seeding.
+    last_day = today - datetime.timedelta(days=1)
+    submitted_day = min(submitted_day, last_day)
     months_ago = (today.year - month.year) * 12 + today.month - month.month
     roll = rng.random()
     if months_ago <= 1 and roll < 0.06:
@@ -321,8 +323,10 @@ def _set_workflow(report: MonthlyReport, month, today, profile, rng) -> None:
         report.status = MonthlyReport.Status.SUBMITTED
     else:
         report.status = MonthlyReport.Status.APPROVED
-        approved_day = min(submitted_day + datetime.timedelta(days=rng.randint(1, 6)), today)
-        report.approved_at = _at(approved_day, rng.randint(9, 18))
+        approved_day = min(submitted_day + datetime.timedelta(days=rng.randint(1, 6)), last_day)
+        # Never before the submission it approves, even when both fall on the same (last) day.
+        approved_at = _at(approved_day, rng.randint(9, 18))
+        report.approved_at = max(approved_at, report.submitted_at + datetime.timedelta(hours=1))
 
 
 def _events(reviewer: User, users: list[User]) -> list[ReportEvent]:
