@@ -105,7 +105,8 @@ CHECKS: tuple[IntegrityCheck, ...] = (
     ),
     IntegrityCheck(
         name="report_workflow_times_out_of_order",
-        title="Reports approved before they were first submitted, or submitted before their month began",
+        title="Reports approved before they were first submitted, submitted before their month began, or "
+        "with a submission or approval time in the future",
         severity=Severity.SEVERE,
         recommendation="Check the server clock and the import that wrote these times; correct them from the "
         "report events.",
@@ -117,6 +118,7 @@ CHECKS: tuple[IntegrityCheck, ...] = (
             WHERE (r.approved_at IS NOT NULL AND r.first_submitted_at IS NOT NULL
                    AND r.approved_at < r.first_submitted_at)
                OR (r.first_submitted_at IS NOT NULL AND r.first_submitted_at < r.month)
+               OR r.first_submitted_at > %(now)s OR r.approved_at > %(now)s
         """,
     ),
     IntegrityCheck(
@@ -270,8 +272,7 @@ CHECKS: tuple[IntegrityCheck, ...] = (
         name="standings_for_counties_outside_programme",
         title="Standings rows for wards, districts or areas",
         severity=Severity.WARNING,
-        recommendation="Only cities and counties are ranked; recompute the year and report the run to the "
-        "developers.",
+        recommendation="Only cities and counties are ranked; recompute the year and report the run to the developers.",
         sql="""
             SELECT s.id, 'run ' || s.run_id || ': ' || c.name_en || ' (' || c.kind || ')'
             FROM {standing} s JOIN {county} c ON c.id = s.county_id
@@ -282,8 +283,7 @@ CHECKS: tuple[IntegrityCheck, ...] = (
         name="api_tokens_of_inactive_users",
         title="API tokens that still exist for deactivated users",
         severity=Severity.SEVERE,
-        recommendation="Delete the tokens (Auth Token → Tokens in the admin); deactivation should have "
-        "revoked them.",
+        recommendation="Delete the tokens (Auth Token → Tokens in the admin); deactivation should have revoked them.",
         sql="""
             SELECT u.id, u.username || ' is inactive but has a token created ' || t.created::text
             FROM {token} t JOIN {user} u ON u.id = t.user_id
