@@ -1,7 +1,9 @@
 """The API: version 1 under /api/v1/, its OpenAPI schema and its documentation (served from our own host)."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from factories.api import (
@@ -43,9 +45,29 @@ v1 = [
     *router.urls,
 ]
 
+# The documentation pages keep the site's policy for scripts (our host only, no inline script: Swagger UI's
+# start-up script is served as a file by the split view) but Swagger UI and Redoc style their widgets inline.
+documentation_csp = csp_override(
+    {
+        "default-src": [CSP.SELF],
+        "script-src": [CSP.SELF],
+        "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+        "img-src": [CSP.SELF, "data:"],
+        "font-src": [CSP.SELF, "data:"],
+        "connect-src": [CSP.SELF],
+        "worker-src": [CSP.SELF, "blob:"],
+        "frame-ancestors": [CSP.NONE],
+        "base-uri": [CSP.SELF],
+    }
+)
+
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("docs/", documentation_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path(
+        "redoc/",
+        documentation_csp(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")),
+        name="redoc",
+    ),
 ]

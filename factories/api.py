@@ -44,6 +44,8 @@ from regional.api_support import ApiViewMixin, ReportCursorPagination, csv_rende
     retrieve=extend_schema(summary="One factory by its stable code"),
 )
 class FactoryViewSet(ReadOnlyApiViewSet):
+    """Factories with their kind, status and design capacity (a year's output, in `capacity_unit`)."""
+
     serializer_class = FactorySerializer
     filterset_class = FactoryApiFilter
     lookup_field = "code"
@@ -63,6 +65,8 @@ class FactoryViewSet(ReadOnlyApiViewSet):
     retrieve=extend_schema(summary="One construction milestone"),
 )
 class ConstructionMilestoneViewSet(ReadOnlyApiViewSet):
+    """Construction milestones of a programme slot (or one of its factories): planned and actual dates, status."""
+
     serializer_class = ConstructionMilestoneSerializer
     filterset_class = ConstructionMilestoneApiFilter
     ordering_fields = ["planned_date", "actual_date", "status", "kind"]
@@ -80,6 +84,8 @@ class ConstructionMilestoneViewSet(ReadOnlyApiViewSet):
     retrieve=extend_schema(summary="One raw-material base"),
 )
 class RawMaterialBaseViewSet(ReadOnlyApiViewSet):
+    """Raw-material bases of a county and the factory kinds they supply."""
+
     serializer_class = RawMaterialBaseSerializer
     filterset_class = RawMaterialBaseApiFilter
     ordering_fields = ["name", "kind", "area_hectares"]
@@ -97,6 +103,8 @@ class RawMaterialBaseViewSet(ReadOnlyApiViewSet):
     retrieve=extend_schema(summary="One annual plan"),
 )
 class AnnualPlanViewSet(ReadOnlyApiViewSet):
+    """Annual plans per factory and year, scoped like the reports (analysts see all plans)."""
+
     serializer_class = AnnualPlanSerializer
     filterset_class = AnnualPlanApiFilter
     ordering_fields = ["year", "planned_output_value_thousand_won"]

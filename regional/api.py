@@ -29,6 +29,8 @@ SLUG_PATH = r"[-a-zA-Z0-9_]+"
     retrieve=extend_schema(summary="One province by its ISO 3166-2:KP code"),
 )
 class ProvinceViewSet(ReadOnlyApiViewSet):
+    """Provinces, directly governed cities and special cities (first-level units), by ISO 3166-2:KP code."""
+
     serializer_class = ProvinceSerializer
     lookup_field = "code"
     lookup_value_regex = SLUG_PATH
@@ -43,6 +45,9 @@ class ProvinceViewSet(ReadOnlyApiViewSet):
     retrieve=extend_schema(summary="One county by its stable identifier (slug)"),
 )
 class CountyViewSet(ReadOnlyApiViewSet):
+    """Cities, counties, wards and districts. Only cities and counties are in the programme's scope; `programme_year`
+    is the round that builds the county (null if not scheduled yet)."""
+
     serializer_class = CountySerializer
     filterset_class = CountyApiFilter
     lookup_field = "slug"
@@ -90,6 +95,8 @@ def _county_columns() -> list[str]:
     retrieve=extend_schema(summary="One programme round by its year"),
 )
 class ProgrammeRoundViewSet(ReadOnlyApiViewSet):
+    """The programme's yearly rounds; `slot_count` counts the localities of the annual 20."""
+
     serializer_class = ProgrammeRoundSerializer
     lookup_field = "year"
     lookup_value_regex = r"\d{4}"
@@ -108,6 +115,8 @@ class ProgrammeRoundViewSet(ReadOnlyApiViewSet):
     retrieve=extend_schema(summary="One programme slot"),
 )
 class ProgrammeSlotViewSet(ReadOnlyApiViewSet):
+    """A county in a round. A date's precision is `day` or `month` (the day is not known); null is "not reported"."""
+
     serializer_class = ProgrammeSlotSerializer
     filterset_class = ProgrammeSlotApiFilter
     ordering_fields = ["groundbreaking_date", "inauguration_date"]

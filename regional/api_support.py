@@ -183,7 +183,8 @@ class ApiSchema(AutoSchema):
 
 
 class ApiViewMixin:
-    """Shared policy of every API view: JSON (browsable in DEBUG), per-user throttle, one error mapping."""
+    # Shared policy of every API view: JSON (browsable in DEBUG), per-user throttle, one error mapping.
+    # (A comment, not a docstring: drf-spectacular would publish a docstring as every operation's description.)
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer] if settings.DEBUG else [JSONRenderer]
     throttle_classes = [ApiUserRateThrottle]

@@ -22,6 +22,8 @@ STANDING_ORDERING_FIELDS = ["rank", "province_rank", "composite", "rank_change",
     retrieve=extend_schema(summary="One standings run: methodology, weights, cut-off and input hash"),
 )
 class StandingsRunViewSet(ReadOnlyApiViewSet):
+    """Immutable standings snapshots: methodology version, weights, cut-off of the approved data, input hash."""
+
     serializer_class = StandingsRunSerializer
     filterset_class = StandingsRunApiFilter
     lookup_value_regex = r"\d+"
