@@ -1,6 +1,7 @@
 """FilterSets shared by the HTML lists (and, later, the API)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +10,11 @@ from regional.models import County
 from regional.selectors import ProgrammeStatus, programme_years
 
 IN_PROGRAMME_SCOPE = "in_scope"
+
+
+def _auto_submitting_select():
+    # static/js/app.js submits the form when a select carrying data-autosubmit changes.
+    return forms.Select(attrs={"data-autosubmit": ""})
 
 
 class CountyFilter(django_filters.FilterSet):
@@ -20,24 +26,28 @@ class CountyFilter(django_filters.FilterSet):
         to_field_name="code",
         queryset=lambda request: scoping.visible_provinces(request.user).order_by("code"),
         label=_("Province"),
+        widget=_auto_submitting_select(),
         empty_label=_("All provinces"),
     )
     kind = django_filters.ChoiceFilter(
         method="filter_kind",
         choices=[(IN_PROGRAMME_SCOPE, _("cities and counties (programme scope)")), *County.Kind.choices],
         label=_("Kind"),
+        widget=_auto_submitting_select(),
         empty_label=_("All kinds"),
     )
     year = django_filters.ChoiceFilter(
         field_name="programme_year",
         choices=[],
         label=_("Round"),
+        widget=_auto_submitting_select(),
         empty_label=_("All rounds"),
     )
     status = django_filters.ChoiceFilter(
         field_name="programme_status",
         choices=ProgrammeStatus.choices,
         label=_("Status"),
+        widget=_auto_submitting_select(),
         empty_label=_("Any status"),
     )
 
