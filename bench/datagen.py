@@ -111,9 +111,7 @@ def _insert_select(model, expressions: dict[str, str], from_sql: str, params: di
     unknown = set(expressions) - {field.column for field in model._meta.concrete_fields}
     if unknown:
         raise RuntimeError(f"{model.__name__} has no column(s) {sorted(unknown)}")
-    statement = (
-        f"INSERT INTO {model._meta.db_table} ({', '.join(columns)})\nSELECT {', '.join(selects)}\n{from_sql}"
-    )
+    statement = f"INSERT INTO {model._meta.db_table} ({', '.join(columns)})\nSELECT {', '.join(selects)}\n{from_sql}"
     with connection.cursor() as cursor:
         cursor.execute(statement, {**(params or {}), **default_params})
         return cursor.rowcount
@@ -144,7 +142,7 @@ def _deferrable_structures(table: str) -> tuple[list[str], list[str]]:
             [table],
         )
         indexes = cursor.fetchall()
-    for name, definition, _kind in constraints:
+    for name, _definition, _kind in constraints:
         drops.append(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
     for name, definition in indexes:
         drops.append(f"DROP INDEX {name}")
@@ -159,12 +157,10 @@ def _ensure_counties(scale: Scale) -> int:
     scale below the real count, only the first N real units stay in scope (the others become districts)."""
     real = County.objects.filter(kind__in=County.PROGRAMME_KINDS).count()
     if scale.counties < real:
-        keep = list(
-            County.objects.filter(kind__in=County.PROGRAMME_KINDS).order_by("id").values_list("id", flat=True)
-        )[: scale.counties]
-        County.objects.filter(kind__in=County.PROGRAMME_KINDS).exclude(id__in=keep).update(
-            kind=County.Kind.DISTRICT
-        )
+        keep = list(County.objects.filter(kind__in=County.PROGRAMME_KINDS).order_by("id").values_list("id", flat=True))[
+            : scale.counties
+        ]
+        County.objects.filter(kind__in=County.PROGRAMME_KINDS).exclude(id__in=keep).update(kind=County.Kind.DISTRICT)
         return scale.counties
     missing = scale.counties - real
     if missing:
@@ -177,7 +173,8 @@ def _ensure_counties(scale: Scale) -> int:
                 "kind": "'county'",
                 "notes": "'synthetic county for benchmarks'",
             },
-            "FROM generate_series(1, %(missing)s) AS n, (SELECT array_agg(id ORDER BY code) AS ids FROM regional_province) p",
+            "FROM generate_series(1, %(missing)s) AS n, "
+            "(SELECT array_agg(id ORDER BY code) AS ids FROM regional_province) p",
             {"missing": missing},
         )
     return scale.counties
@@ -218,8 +215,9 @@ def _generate(scale: Scale, seed: int) -> None:
         cursor.execute(
             """
             CREATE TEMPORARY TABLE bench_factory_profile ON COMMIT DROP AS
-            SELECT f.id AS factory_id, f.design_capacity::float8 AS capacity_float, p.fulfilment, p.own_share, p.punctuality,
-                   p.growth, 5000 + random() * 25000 AS monthly_value, 12 + floor(random() * 48)::int AS varieties
+            SELECT f.id AS factory_id, f.design_capacity::float8 AS capacity_float, p.fulfilment, p.own_share,
+                   p.punctuality, p.growth, 5000 + random() * 25000 AS monthly_value,
+                   12 + floor(random() * 48)::int AS varieties
             FROM factories_factory f JOIN bench_county_profile p ON p.county_id = f.county_id
             ORDER BY f.id
             """
@@ -229,7 +227,8 @@ def _generate(scale: Scale, seed: int) -> None:
         {
             "factory_id": "fp.factory_id",
             "year": "y",
-            "planned_output_value_thousand_won": "round((fp.monthly_value * 12 * power(1.04, y - %(first_year)s))::numeric, 2)",
+            "planned_output_value_thousand_won": "(fp.monthly_value * 12 * power(1.04, y - %(first_year)s))"
+            "::numeric(14, 2)",
             "planned_physical_output": "(fp.capacity_float * 0.8)::numeric(14, 2)",
             "planned_varieties": "fp.varieties + (y - %(first_year)s) * 2",
         },

@@ -26,58 +26,151 @@ def goals(results: dict) -> list[dict]:
         load = data.get("load", {})
         if scale == "stress" and not load.get("reused"):
             seconds = load["seconds_generate"] + load["seconds_indexes_and_analyze"]
-            _goal(out, number=0, measurement="stress load (generate + indexes + VACUUM ANALYZE)", scale=scale,
-                  value=round(seconds, 1), baseline=None, ratio=None, unit="s", goal="< 60 s", met=seconds < 60)
+            _goal(
+                out,
+                number=0,
+                measurement="stress load (generate + indexes + VACUUM ANALYZE)",
+                scale=scale,
+                value=round(seconds, 1),
+                baseline=None,
+                ratio=None,
+                unit="s",
+                goal="< 60 s",
+                met=seconds < 60,
+            )
         standings = data.get("standings")
         if standings:
-            for label, title in (("one_year", "standings recompute, one year"),
-                                 ("ten_years", "standings recompute, ten years")):
+            for label, title in (
+                ("one_year", "standings recompute, one year"),
+                ("ten_years", "standings recompute, ten years"),
+            ):
                 item = standings[label]
-                _goal(out, number=1, measurement=f"{title} vs reference SQL (psql)", scale=scale,
-                      value=item["app_seconds"], baseline=item["reference_seconds"], ratio=item["ratio"], unit="s",
-                      goal="ratio ≤ 1.5, same ranks", met=item["ratio"] <= 1.5 and item["agrees_with_reference"])
+                _goal(
+                    out,
+                    number=1,
+                    measurement=f"{title} vs reference SQL (psql)",
+                    scale=scale,
+                    value=item["app_seconds"],
+                    baseline=item["reference_seconds"],
+                    ratio=item["ratio"],
+                    unit="s",
+                    goal="ratio ≤ 1.5, same ranks",
+                    met=item["ratio"] <= 1.5 and item["agrees_with_reference"],
+                )
             if scale == "stress":
                 item = standings["ten_years"]
-                _goal(out, number=1, measurement="standings recompute, ten years, absolute", scale=scale,
-                      value=item["app_seconds"], baseline=None, ratio=None, unit="s", goal="< 30 s",
-                      met=item["app_seconds"] < 30)
+                _goal(
+                    out,
+                    number=1,
+                    measurement="standings recompute, ten years, absolute",
+                    scale=scale,
+                    value=item["app_seconds"],
+                    baseline=None,
+                    ratio=None,
+                    unit="s",
+                    goal="< 30 s",
+                    met=item["app_seconds"] < 30,
+                )
         imported = data.get("import")
         if imported:
-            _goal(out, number=2, measurement=f"CSV import commit of {imported['rows']:,} rows vs raw COPY",
-                  scale=scale, value=imported["commit_seconds"], baseline=imported["copy_seconds"],
-                  ratio=imported["ratio"], unit="s", goal="ratio ≤ 3", met=imported["ratio"] <= 3)
-            _goal(out, number=2, measurement="CSV import dry run + commit vs raw COPY (information)", scale=scale,
-                  value=round(imported["preview_seconds"] + imported["commit_seconds"], 4),
-                  baseline=imported["copy_seconds"], ratio=imported["ratio_preview_and_commit"], unit="s",
-                  goal="(no goal)", met=True)
+            _goal(
+                out,
+                number=2,
+                measurement=f"CSV import commit of {imported['rows']:,} rows vs raw COPY",
+                scale=scale,
+                value=imported["commit_seconds"],
+                baseline=imported["copy_seconds"],
+                ratio=imported["ratio"],
+                unit="s",
+                goal="ratio ≤ 3",
+                met=imported["ratio"] <= 3,
+            )
+            _goal(
+                out,
+                number=2,
+                measurement="CSV import dry run + commit vs raw COPY (information)",
+                scale=scale,
+                value=round(imported["preview_seconds"] + imported["commit_seconds"], 4),
+                baseline=imported["copy_seconds"],
+                ratio=imported["ratio_preview_and_commit"],
+                unit="s",
+                goal="(no goal)",
+                met=True,
+            )
         for name, item in (data.get("api") or {}).items():
             api, baseline = item["api"], item["baseline"]
-            _goal(out, number=3, measurement=f"API {name}: throughput vs baseline view", scale=scale,
-                  value=api["requests_per_second"], baseline=baseline["requests_per_second"],
-                  ratio=item["throughput_share_of_baseline"], unit="req/s", goal="≥ 0.5 of baseline",
-                  met=item["throughput_share_of_baseline"] >= 0.5)
-            _goal(out, number=3, measurement=f"API {name}: p50 / p95 / p99 at {item['clients']} clients",
-                  scale=scale, value=f"{api['p50_ms']} / {api['p95_ms']} / {api['p99_ms']}",
-                  baseline=f"{baseline['p50_ms']} / {baseline['p95_ms']} / {baseline['p99_ms']}", ratio=None,
-                  unit="ms", goal="p95 < 200 ms, 0 errors", met=api["p95_ms"] < 200 and api["errors"] == 0)
+            _goal(
+                out,
+                number=3,
+                measurement=f"API {name}: throughput vs baseline view",
+                scale=scale,
+                value=api["requests_per_second"],
+                baseline=baseline["requests_per_second"],
+                ratio=item["throughput_share_of_baseline"],
+                unit="req/s",
+                goal="≥ 0.5 of baseline",
+                met=item["throughput_share_of_baseline"] >= 0.5,
+            )
+            _goal(
+                out,
+                number=3,
+                measurement=f"API {name}: p50 / p95 / p99 at {item['clients']} clients",
+                scale=scale,
+                value=f"{api['p50_ms']} / {api['p95_ms']} / {api['p99_ms']}",
+                baseline=f"{baseline['p50_ms']} / {baseline['p95_ms']} / {baseline['p99_ms']}",
+                ratio=None,
+                unit="ms",
+                goal="p95 < 200 ms, 0 errors",
+                met=api["p95_ms"] < 200 and api["errors"] == 0,
+            )
         for name, item in (data.get("pages") or {}).items():
             if item.get("url") is None:
-                _goal(out, number=4, measurement=f"page {name}", scale=scale, value=None, baseline=None,
-                      ratio=None, goal="p95 < 500 ms", met=False)
+                _goal(
+                    out,
+                    number=4,
+                    measurement=f"page {name}",
+                    scale=scale,
+                    value=None,
+                    baseline=None,
+                    ratio=None,
+                    goal="p95 < 500 ms",
+                    met=False,
+                )
                 continue
-            counts = {count for other in scales.values() for count in (other.get("pages") or {}).get(name, {}).get(
-                "queries", [])}
-            _goal(out, number=4, measurement=f"page {name} ({item['url']}): p95 server time, queries", scale=scale,
-                  value=f"{item['p95_ms']} ms, {'/'.join(map(str, item['queries']))} queries", baseline=None,
-                  ratio=None, goal="p95 < 500 ms, same query count at every scale",
-                  met=item["p95_ms"] < 500 and len(counts) == 1 and item["status_codes"] == [200])
-        for key, title in (("memory_recompute", "peak RSS, worker recomputing every year"),
-                           ("memory_export", "peak RSS, streamed CSV export of every approved report")):
+            counts = {
+                count
+                for other in scales.values()
+                for count in (other.get("pages") or {}).get(name, {}).get("queries", [])
+            }
+            _goal(
+                out,
+                number=4,
+                measurement=f"page {name} ({item['url']}): p95 server time, queries",
+                scale=scale,
+                value=f"{item['p95_ms']} ms, {'/'.join(map(str, item['queries']))} queries",
+                baseline=None,
+                ratio=None,
+                goal="p95 < 500 ms, same query count at every scale",
+                met=item["p95_ms"] < 500 and len(counts) == 1 and item["status_codes"] == [200],
+            )
+        for key, title in (
+            ("memory_recompute", "peak RSS, worker recomputing every year"),
+            ("memory_export", "peak RSS, streamed CSV export of every approved report"),
+        ):
             item = data.get(key)
             if item:
-                _goal(out, number=5, measurement=title, scale=scale, value=item["peak_rss_mib"],
-                      baseline=item["rss_before_mib"], ratio=None, unit="MiB",
-                      goal=f"< {MEMORY_BOUND_MIB} MiB", met=item["peak_rss_mib"] < MEMORY_BOUND_MIB)
+                _goal(
+                    out,
+                    number=5,
+                    measurement=title,
+                    scale=scale,
+                    value=item["peak_rss_mib"],
+                    baseline=item["rss_before_mib"],
+                    ratio=None,
+                    unit="MiB",
+                    goal=f"< {MEMORY_BOUND_MIB} MiB",
+                    met=item["peak_rss_mib"] < MEMORY_BOUND_MIB,
+                )
     return out
 
 

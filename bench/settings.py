@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 # load generator's single token cannot reach, so it never turns measurements into 429s.
 os.environ.setdefault("API_THROTTLE_RATE", "100000000/minute")
 
-from config.settings import *  # noqa: E402,F403
+from config.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]

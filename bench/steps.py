@@ -262,10 +262,8 @@ def _copy_rows(resolved: list[tuple]) -> float:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for factory_id, month, value, physical, varieties, used, own, days, workers, comment, _status in resolved:
-        writer.writerow(
-            [factory_id, month.isoformat(), "approved", value, physical, varieties, used, own, days, workers, comment]
-            + ["", "f", "f", "now", "now", "now", "now", "now", 1, "f"]
-        )
+        written = [factory_id, month.isoformat(), "approved", value, physical, varieties, used, own, days, workers]
+        writer.writerow([*written, comment, "", "f", "f", "now", "now", "now", "now", "now", 1, "f"])
     buffer.seek(0)
     columns = (
         "factory_id, month, status, output_value_thousand_won, physical_output, varieties_produced, "
@@ -276,7 +274,8 @@ def _copy_rows(resolved: list[tuple]) -> float:
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.copy_expert(
-            f"COPY factories_monthlyreport ({columns}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL (comment, return_reason))",
+            f"COPY factories_monthlyreport ({columns}) FROM STDIN "
+            "WITH (FORMAT csv, FORCE_NOT_NULL (comment, return_reason))",
             buffer,
         )
     return time.perf_counter() - started
@@ -343,7 +342,7 @@ def step_import(*, rows: int, repeats: int) -> dict:
 # --- pages ----------------------------------------------------------------------------------------------------------
 
 PAGE_CANDIDATES = {
-    "standings_dashboard": ["standings:dashboard", "standings:standings", "standings:index", "standings_dashboard"],
+    "standings_dashboard": ["standings:national", "standings:dashboard"],
     "review_queue": ["reports:review_queue"],
 }
 
@@ -359,11 +358,18 @@ def _page_url(candidates: list[str]) -> str | None:
     return None
 
 
+def _counting(executed: list):
+    def wrapper(execute, sql, params, many, context):
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    return wrapper
+
+
 def step_pages(*, requests: int) -> dict:
     """Server time and query count of the pages, through Django's full request path (middleware, templates)."""
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from regional.models import User
 
@@ -379,12 +385,14 @@ def step_pages(*, requests: int) -> dict:
         seconds, query_counts, statuses = [], set(), set()
         client.get(url)  # warm-up: template compilation, first connection
         for _request in range(requests):
-            with CaptureQueriesContext(connection) as queries:
+            executed = []
+            # Counted at the cursor: Django clears its own query log when each request starts.
+            with connection.execute_wrapper(_counting(executed)):
                 started = time.perf_counter()
                 response = client.get(url)
                 seconds.append(time.perf_counter() - started)
             statuses.add(response.status_code)
-            query_counts.add(len(queries.captured_queries))
+            query_counts.add(len(executed))
         results[page] = {
             "url": url,
             "requests": requests,
