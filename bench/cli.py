@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reuse-data", action="store_true", help="keep a database already loaded with this seed")
     parser.add_argument("--db-prefix", default="regional_bench")
     parser.add_argument("--output-dir", type=Path, default=RESULTS)
-    parser.add_argument("--drop-databases", action="store_true", help="drop the bench databases afterwards (the migrated template stays)")
+    parser.add_argument("--drop-databases", action="store_true", help="drop them afterwards (not the template)")
     args = parser.parse_args(argv)
 
     plan = QUICK if args.quick else FULL
