@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from factories.models import AnnualPlan, Factory, MonthlyPlan, MonthlyReport, ReportEvent
 from regional import scoping
@@ -26,6 +27,19 @@ FIGURE_FIELDS = (
     "workers_on_roll",
 )
 INTEGER_FIGURE_FIELDS = ("varieties_produced", "days_worked", "workers_on_roll")
+FIGURE_LABELS = {
+    "output_value_thousand_won": _lazy("Output value (thousand won)"),
+    "physical_output": _lazy("Physical output"),
+    "varieties_produced": _lazy("Varieties produced"),
+    "raw_material_used_tonnes": _lazy("Raw material used (tonnes)"),
+    "raw_material_from_own_bases_tonnes": _lazy("of which from own bases (tonnes)"),
+    "days_worked": _lazy("Days worked"),
+    "workers_on_roll": _lazy("Workers on roll"),
+    "comment": _lazy("Comment"),
+    "status": _lazy("Status"),
+    "return_reason": _lazy("Return reason"),
+    "is_reopened": _lazy("Reopened"),
+}
 EDITABLE_STATUSES = (MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED)
 # Plausibility: output beyond this factor of the factory's usual month (either way) asks for a comment.
 PLAUSIBLE_FACTOR = Decimal(3)
@@ -351,6 +365,7 @@ class CountyCompleteness:
     on_time: int = 0
     approved: int = 0
     missing_factories: list[str] = field(default_factory=list)
+    returned_factories: list[str] = field(default_factory=list)
 
     @property
     def submitted_percent(self) -> int:
@@ -365,7 +380,6 @@ def completeness(*, user, month: datetime.date, province_id: int | None = None) 
         counties = counties.filter(province_id=province_id)
     factories = operating_factories(scoping.visible_factories(user), month).filter(county__in=counties)
     deadline_end = timezone.make_aware(datetime.datetime.combine(entry_deadline(month), datetime.time.max))
-    submitted_statuses = [MonthlyReport.Status.SUBMITTED, MonthlyReport.Status.APPROVED]
     report_counts = (
         scoping.completeness_reports(user)
         .filter(month=month, factory__in=factories)
@@ -379,7 +393,8 @@ def completeness(*, user, month: datetime.date, province_id: int | None = None) 
     rows: dict[int, CountyCompleteness] = {}
     factory_rows = (
         factories.annotate(
-            is_reported=Count("reports", filter=Q(reports__month=month, reports__status__in=submitted_statuses))
+            is_reported=Count("reports", filter=Q(reports__month=month, reports__first_submitted_at__isnull=False)),
+            is_returned=Count("reports", filter=Q(reports__month=month, reports__status=MonthlyReport.Status.RETURNED)),
         )
         .select_related("county__province")
         .order_by("county__province__code", "county__name_en", "name")
@@ -392,6 +407,8 @@ def completeness(*, user, month: datetime.date, province_id: int | None = None) 
         row.expected += 1
         if not factory.is_reported:
             row.missing_factories.append(factory.name)
+        elif factory.is_returned:
+            row.returned_factories.append(factory.name)
     for counts in report_counts:
         row = rows.get(counts["factory__county_id"])
         if row is not None:
@@ -413,7 +430,7 @@ class HistoryEntry:
 def report_history(*, report: MonthlyReport) -> list[HistoryEntry]:
     """Every saved version of the report, newest first, with the fields each one changed (one query)."""
     tracked = (*FIGURE_FIELDS, "comment", "status", "return_reason", "is_reopened")
-    labels = {name: MonthlyReport._meta.get_field(name).verbose_name for name in tracked}
+    labels = FIGURE_LABELS
     records = list(report.history.select_related("history_user").order_by("history_date", "history_id"))
     entries = []
     previous = None

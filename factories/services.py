@@ -355,7 +355,7 @@ def report_import_commit(*, report_import: ReportImport, user: User) -> ReportIm
         )
     now = timezone.now()
     reason = _("CSV import %(name)s") % {"name": report_import.file_name}
-    new_reports, changed_reports, events = [], [], []
+    new_reports, changed_reports = [], []
     for row in parsed.rows:
         report = row.existing or MonthlyReport(factory_id=row.factory_id, month=row.month, created_by=user)
         for name, value in row.figures.items():
@@ -410,10 +410,11 @@ def report_import_commit(*, report_import: ReportImport, user: User) -> ReportIm
             default_change_reason=reason,
             default_date=now,
         )
-    for report in (*new_reports, *changed_reports):
-        events.append(ReportEvent(report=report, kind=ReportEvent.Kind.SUBMITTED, actor=user, at=now))
-        if report.status == MonthlyReport.Status.APPROVED:
-            events.append(ReportEvent(report=report, kind=ReportEvent.Kind.APPROVED, actor=user, at=now))
+    # One event per row, of the status the file gave it, naming the file as the reason.
+    events = [
+        ReportEvent(report=report, kind=report.status, actor=user, at=now, reason=reason)
+        for report in (*new_reports, *changed_reports)
+    ]
     ReportEvent.objects.bulk_create(events, batch_size=IMPORT_BATCH_SIZE)
     for year in sorted(
         {

@@ -157,7 +157,7 @@ def _render_detail(request, report: MonthlyReport, *, return_form=None, reopen_f
     last_year = selectors.last_year_report(factory=report.factory, month=report.month)
     rows = [
         {
-            "label": MonthlyReport._meta.get_field(name).verbose_name,
+            "label": selectors.FIGURE_LABELS[name],
             "name": name,
             "value": getattr(report, name),
             "plan": plan.get(name) if plan else None,

@@ -59,3 +59,11 @@ def deadline_words(deadline: datetime.date, today: datetime.date | None = None) 
     if days == 0:
         return _("due today, %(day)s") % {"day": day}
     return _("closed on %(day)s") % {"day": day}
+
+
+@register.filter
+def user_label(user) -> str:
+    """A person's name, else their username; 'unknown' when the record has none (e.g. imported data)."""
+    if user is None:
+        return _("unknown")
+    return user.get_full_name() or user.username

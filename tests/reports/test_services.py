@@ -373,5 +373,5 @@ def test_every_change_keeps_who_when_and_the_old_and_new_values(alice, carol, al
         ("alice", "Changed"),
         ("alice", "Created"),
     ]
-    assert history[0].changes == [("status", "submitted", "approved")]
-    assert history[2].changes == [("days worked", 24, 20)]
+    assert history[0].changes == [("Status", "submitted", "approved")]
+    assert history[2].changes == [("Days worked", 24, 20)]
