@@ -191,7 +191,8 @@ class MonthlyReportViewSet(
                 _("A report of this factory for this month already exists (id %(id)s); change it with PATCH.")
                 % {"id": existing["pk"]}
             )
-        report = services.report_save_draft(factory=factory, month=month, data=data, user=request.user)
+        # `expect_new`: a report created by a concurrent request after the check above is a 409, not updated.
+        report = services.report_save_draft(factory=factory, month=month, data=data, user=request.user, expect_new=True)
         return self._respond(report, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):

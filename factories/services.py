@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from factories import selectors
+from factories import copy_writes, selectors
 from factories.importers import ParsedImport, parse_report_csv
 from factories.models import Factory, MonthlyReport, ReportEvent, ReportImport
 from regional import scoping
@@ -110,9 +110,11 @@ def report_save_draft(
     data: dict,
     user: User,
     expected_version: int | None = None,
+    expect_new: bool = False,
 ) -> MonthlyReport:
     """Create or update the county's draft (or returned) report of `factory` for `month`, validated; never
-    touches a submitted or approved report or a closed month."""
+    touches a submitted or approved report or a closed month. With `expect_new` (a form or request that
+    had no report to show), a report created meanwhile by someone else is a conflict, not overwritten."""
     if not scoping.enterable_factories(user).filter(pk=factory.pk).exists():
         raise PermissionDenied(_("Only the county's officials may enter this factory's reports."))
     if month.day != 1:
@@ -137,6 +139,8 @@ def report_save_draft(
         .first()
     )
     if report is not None:
+        if expect_new:
+            raise ConflictError(_("Someone else has just created this report. Reload it."))
         _check_version(report, expected_version)
         reason = selectors.report_locked_reason(report, month)
         if reason:
@@ -335,6 +339,24 @@ def report_import_preview(*, user: User, file_name: str, content: str) -> tuple[
 IMPORT_BATCH_SIZE = 2000
 
 
+def _imported_report_values(row, *, user: User, now: datetime.datetime) -> dict:
+    """The columns of a new report from an import row, as the ORM path below would set them."""
+    is_approved = row.status == MonthlyReport.Status.APPROVED
+    return {
+        **row.figures,
+        "factory_id": row.factory_id,
+        "month": row.month,
+        "comment": row.comment,
+        "status": row.status,
+        "created_by_id": user.pk,
+        "submitted_at": now,
+        "submitted_by_id": user.pk,
+        "first_submitted_at": now,
+        "approved_at": now if is_approved else None,
+        "approved_by_id": user.pk if is_approved else None,
+    }
+
+
 @transaction.atomic
 def report_import_commit(*, report_import: ReportImport, user: User) -> ReportImport:
     """Import every row of a checked file or none: re-checks the file under lock (reports may have changed
@@ -356,7 +378,18 @@ def report_import_commit(*, report_import: ReportImport, user: User) -> ReportIm
     now = timezone.now()
     reason = _("CSV import %(name)s") % {"name": report_import.file_name}
     new_reports, changed_reports = [], []
+    # On PostgreSQL new reports go in by COPY, with their history and events (factories/copy_writes.py):
+    # bulk_create_with_history prepared every field of every row in Python, ~50x a raw COPY of 100,000 rows.
+    copied_rows = [row for row in parsed.rows if row.existing is None] if copy_writes.is_available() else []
+    copy_writes.reports_create_by_copy(
+        rows=[_imported_report_values(row, user=user, now=now) for row in copied_rows],
+        user_id=user.pk,
+        now=now,
+        history_reason=reason,
+    )
     for row in parsed.rows:
+        if row.existing is None and copied_rows:
+            continue
         report = row.existing or MonthlyReport(factory_id=row.factory_id, month=row.month, created_by=user)
         for name, value in row.figures.items():
             setattr(report, name, value)
@@ -419,13 +452,13 @@ def report_import_commit(*, report_import: ReportImport, user: User) -> ReportIm
     for year in sorted(
         {
             report.month.year
-            for report in changed_reports + new_reports
+            for report in (*changed_reports, *new_reports, *copied_rows)
             if report.status == MonthlyReport.Status.APPROVED
         }
     ):
         standings_recompute_requested(year=year, user=user)
     report_import.committed_at = now
-    report_import.created_count = len(new_reports)
+    report_import.created_count = len(new_reports) + len(copied_rows)
     report_import.updated_count = len(changed_reports)
     report_import.error_count = 0
     report_import.save()

@@ -92,6 +92,9 @@ def report_entry(request, factory_code: str, month: datetime.date):
                     data=data,
                     user=request.user,
                     expected_version=_expected_version(request),
+                    # A form loaded before any report existed carries no version: it must not overwrite one
+                    # that someone created meanwhile.
+                    expect_new="version" not in request.POST,
                 )
                 if request.POST.get("action") == "submit":
                     report = services.report_submit(report=report, user=request.user)
