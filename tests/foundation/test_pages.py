@@ -301,3 +301,21 @@ def test_county_list_refuses_an_unknown_filter_value_with_a_clear_error(referenc
     assert response.status_code == 200
     assert response.context["page"].paginator.count == 0
     assert "Select a valid choice" in response.content.decode()
+
+
+def test_pages_are_offered_in_korean_with_place_names_in_both_scripts(reference_data, client, erin):
+    # Given an analyst who chose Korean
+    client_for(client, erin)
+    client.post(reverse("set_language"), {"language": "ko", "next": reverse("schedule")})
+
+    # When she opens the schedule and a county
+    schedule = client.get(reverse("schedule")).content.decode()
+    county = client.get(reverse("county_detail", args=["kp-north-phyongan-kusong"])).content.decode()
+
+    # Then headings, navigation and labels are Korean, and place names keep their English form beside the Korean
+    assert '<html lang="ko">' in schedule
+    assert "<h1>일정</h1>" in schedule
+    assert ">시·군</a>" in schedule
+    assert "사업 규칙과 다른 점 8건" in schedule
+    assert 'Kusong <span class="ko" lang="ko">구성시</span>' in county
+    assert "보도되지 않음" in county
