@@ -53,7 +53,7 @@ def _standings(user, run: StandingsRun) -> QuerySet[CountyStanding]:
     return (
         scoping.visible_county_standings(user)
         .filter(run=run)
-        .select_related("county", "county__province")
+        .select_related("county", "county__province", "run")
         .annotate(
             programme_year=Subquery(
                 ProgrammeSlot.objects.filter(county=OuterRef("county")).values("programme_round__year")[:1]
