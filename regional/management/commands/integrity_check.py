@@ -57,4 +57,3 @@ class Command(BaseCommand):
                 indent=2,
             )
         )
-
