@@ -32,6 +32,7 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
+	$(PY) manage.py collectstatic --noinput -v0
 	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install

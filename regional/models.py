@@ -5,6 +5,7 @@ import calendar
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -89,12 +90,20 @@ class DatePrecision(models.TextChoices):
 
 
 def format_partial_date(value, precision: str) -> str:
-    """'2024-03' is shown as March 2024; a missing date is 'not reported', never a guessed day."""
+    """'2024-03' is shown as March 2024, a missing date as 'not reported', never a guessed day.
+
+    Korean readers expect year-month-day order ("2024년 3월"), so the order follows the active language.
+    """
     if value is None:
         return str(_("not reported"))
+    if (get_language() or "").startswith("ko"):
+        if precision == DatePrecision.MONTH:
+            return f"{value.year}년 {value.month}월"
+        return f"{value.year}년 {value.month}월 {value.day}일"
+    month_name = calendar.month_name[value.month]
     if precision == DatePrecision.MONTH:
-        return f"{_(calendar.month_name[value.month])} {value.year}"
-    return f"{value.day} {_(calendar.month_name[value.month])} {value.year}"
+        return f"{month_name} {value.year}"
+    return f"{value.day} {month_name} {value.year}"
 
 
 class ProgrammeRound(models.Model):

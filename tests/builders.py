@@ -15,7 +15,7 @@ class ProvinceBuilder(factory.django.DjangoModelFactory):
         model = Province
         django_get_or_create = ("code",)
 
-    code = factory.Sequence(lambda n: f"KP-{60 + n:02d}")
+    code = factory.Sequence(lambda n: f"KP-{60 + n % 40}")  # the ISO code column holds 5 characters
     name_en = factory.Sequence(lambda n: f"Test Province {n}")
     name_ko = "시험도"
     kind = Province.Kind.PROVINCE

@@ -3,8 +3,9 @@ import shutil
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
-from regional.models import County, Province, ProgrammeSlot
+from regional.models import County, ProgrammeSlot, Province
 from regional.reference_data import DEFAULT_DIRECTORY, ReferenceDataError, load_reference_data
 
 
@@ -80,3 +81,13 @@ def test_the_command_reports_bad_rows_and_fails(db, data_copy, capsys):
         call_command("load_reference_data", directory=data_copy)
 
     assert "provinces.csv, line 1: missing column(s)" in capsys.readouterr().err
+
+
+def test_dates_read_in_the_order_of_the_language(db):
+    load_reference_data()
+    songchon = ProgrammeSlot.objects.get(county__slug="kp-south-phyongan-songchon")
+    sukchon = ProgrammeSlot.objects.get(county__slug="kp-south-phyongan-sukchon")
+
+    with translation.override("ko"):
+        assert songchon.groundbreaking_display == "2024년 2월 28일"
+        assert sukchon.groundbreaking_display == "2024년 3월"
