@@ -1,7 +1,9 @@
 """The API: version 1 under /api/v1/, its OpenAPI schema and its documentation (served from our own host)."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
 from django.utils.csp import CSP
+from django.utils.translation import gettext
 from django.views.decorators.csp import csp_override
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
@@ -61,6 +63,12 @@ documentation_csp = csp_override(
     }
 )
 
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown API addresses answer like the API (JSON), not with the site's HTML error page."""
+    return JsonResponse({"detail": gettext("Not found.")}, status=404)
+
+
 urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -70,4 +78,5 @@ urlpatterns = [
         documentation_csp(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")),
         name="redoc",
     ),
+    re_path(r"^", api_not_found),
 ]

@@ -156,7 +156,8 @@ class MonthlyReportViewSet(
     is_versioned_write = True
 
     def get_renderers(self):
-        if self.action == "list":
+        # No action: a method the view does not offer, which must still answer 405 when `?format=csv` is given.
+        if self.action in ("list", None):
             return [renderer() for renderer in csv_renderer_classes()]
         return super().get_renderers()
 

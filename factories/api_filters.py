@@ -4,12 +4,12 @@ own in factories/filters.py)."""
 import django_filters
 
 from factories.models import AnnualPlan, ConstructionMilestone, Factory, FactoryKind, MonthlyReport, RawMaterialBase
-from regional.api_filters_common import MonthFilter, YearFilter
+from regional.api_filters_common import MonthFilter, TextFilter, YearFilter
 
 
 class FactoryApiFilter(django_filters.FilterSet):
-    province = django_filters.CharFilter(field_name="county__province__code", help_text="Province ISO code.")
-    county = django_filters.CharFilter(field_name="county__slug", help_text="County identifier (slug).")
+    province = TextFilter(field_name="county__province__code", help_text="Province ISO code.")
+    county = TextFilter(field_name="county__slug", help_text="County identifier (slug).")
     kind = django_filters.ChoiceFilter(choices=FactoryKind.choices)
     status = django_filters.ChoiceFilter(choices=Factory.Status.choices)
     round = YearFilter(field_name="programme_slot__programme_round__year", help_text="Round year.")
@@ -20,10 +20,10 @@ class FactoryApiFilter(django_filters.FilterSet):
 
 
 class ConstructionMilestoneApiFilter(django_filters.FilterSet):
-    province = django_filters.CharFilter(field_name="programme_slot__county__province__code")
-    county = django_filters.CharFilter(field_name="programme_slot__county__slug")
+    province = TextFilter(field_name="programme_slot__county__province__code")
+    county = TextFilter(field_name="programme_slot__county__slug")
     round = YearFilter(field_name="programme_slot__programme_round__year", help_text="Round year.")
-    factory = django_filters.CharFilter(field_name="factory__code", help_text="Factory code.")
+    factory = TextFilter(field_name="factory__code", help_text="Factory code.")
     kind = django_filters.ChoiceFilter(choices=ConstructionMilestone.Kind.choices)
     status = django_filters.ChoiceFilter(choices=ConstructionMilestone.Status.choices)
 
@@ -33,8 +33,8 @@ class ConstructionMilestoneApiFilter(django_filters.FilterSet):
 
 
 class RawMaterialBaseApiFilter(django_filters.FilterSet):
-    province = django_filters.CharFilter(field_name="county__province__code")
-    county = django_filters.CharFilter(field_name="county__slug")
+    province = TextFilter(field_name="county__province__code")
+    county = TextFilter(field_name="county__slug")
     kind = django_filters.ChoiceFilter(choices=RawMaterialBase.Kind.choices)
 
     class Meta:
@@ -43,9 +43,9 @@ class RawMaterialBaseApiFilter(django_filters.FilterSet):
 
 
 class AnnualPlanApiFilter(django_filters.FilterSet):
-    province = django_filters.CharFilter(field_name="factory__county__province__code")
-    county = django_filters.CharFilter(field_name="factory__county__slug")
-    factory = django_filters.CharFilter(field_name="factory__code")
+    province = TextFilter(field_name="factory__county__province__code")
+    county = TextFilter(field_name="factory__county__slug")
+    factory = TextFilter(field_name="factory__code")
     factory_kind = django_filters.ChoiceFilter(field_name="factory__kind", choices=FactoryKind.choices)
     year = YearFilter(field_name="year")
 
@@ -55,9 +55,9 @@ class AnnualPlanApiFilter(django_filters.FilterSet):
 
 
 class MonthlyReportApiFilter(django_filters.FilterSet):
-    province = django_filters.CharFilter(field_name="factory__county__province__code", help_text="Province ISO code.")
-    county = django_filters.CharFilter(field_name="factory__county__slug", help_text="County identifier (slug).")
-    factory = django_filters.CharFilter(field_name="factory__code", help_text="Factory code.")
+    province = TextFilter(field_name="factory__county__province__code", help_text="Province ISO code.")
+    county = TextFilter(field_name="factory__county__slug", help_text="County identifier (slug).")
+    factory = TextFilter(field_name="factory__code", help_text="Factory code.")
     factory_kind = django_filters.ChoiceFilter(field_name="factory__kind", choices=FactoryKind.choices)
     round = YearFilter(
         field_name="factory__programme_slot__programme_round__year", help_text="Year of the programme round."

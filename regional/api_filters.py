@@ -2,12 +2,12 @@
 
 import django_filters
 
-from regional.api_filters_common import YearFilter
+from regional.api_filters_common import TextFilter, YearFilter
 from regional.models import County, ProgrammeSlot
 
 
 class CountyApiFilter(django_filters.FilterSet):
-    province = django_filters.CharFilter(field_name="province__code", help_text="Province ISO code, e.g. KP-01.")
+    province = TextFilter(field_name="province__code", help_text="Province ISO code, e.g. KP-01.")
     kind = django_filters.ChoiceFilter(choices=County.Kind.choices)
     round = YearFilter(field_name="programme_slots__programme_round__year", help_text="Year of the programme round.")
     in_programme = django_filters.BooleanFilter(
@@ -27,8 +27,8 @@ class CountyApiFilter(django_filters.FilterSet):
 
 class ProgrammeSlotApiFilter(django_filters.FilterSet):
     round = YearFilter(field_name="programme_round__year", help_text="Year of the programme round.")
-    province = django_filters.CharFilter(field_name="county__province__code", help_text="Province ISO code.")
-    county = django_filters.CharFilter(field_name="county__slug", help_text="County identifier (slug).")
+    province = TextFilter(field_name="county__province__code", help_text="Province ISO code.")
+    county = TextFilter(field_name="county__slug", help_text="County identifier (slug).")
     kind = django_filters.ChoiceFilter(choices=ProgrammeSlot.Kind.choices)
 
     class Meta:

@@ -5,7 +5,6 @@ Views inherit `ApiViewMixin` so that the rules live here once, not in `config/se
 
 from django.conf import settings
 from django.utils.translation import gettext as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
@@ -17,6 +16,7 @@ from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.throttling import UserRateThrottle
 
 from regional.api_errors import api_exception_handler
+from regional.api_filters_common import StrictFilterBackend
 from regional.renderers import CsvRenderer
 
 
@@ -184,7 +184,7 @@ class ApiViewMixin:
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer] if settings.DEBUG else [JSONRenderer]
     throttle_classes = [ApiUserRateThrottle]
-    filter_backends = [DjangoFilterBackend, NamedFieldsOrderingFilter]
+    filter_backends = [StrictFilterBackend, NamedFieldsOrderingFilter]
     pagination_class = ApiPageNumberPagination
     schema = ApiSchema()
     ordering_fields: list[str] = []

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from regional.models import County, ProgrammeRound, ProgrammeSlot, Province
+from regional.models import County, DatePrecision, ProgrammeRound, ProgrammeSlot, Province
 
 
 class ProvinceSerializer(serializers.ModelSerializer):
@@ -98,6 +98,9 @@ class ProgrammeSlotSerializer(serializers.ModelSerializer):
     county_name_en = serializers.CharField(source="county.name_en", read_only=True)
     province = serializers.CharField(source="county.province.code", read_only=True)
     sources = serializers.ListField(source="source_links", child=serializers.CharField(), read_only=True)
+    # Blank when the date is not reported; declared so the schema says so (read-only model fields drop it).
+    groundbreaking_precision = serializers.ChoiceField(choices=DatePrecision.choices, allow_blank=True, read_only=True)
+    inauguration_precision = serializers.ChoiceField(choices=DatePrecision.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ProgrammeSlot

@@ -2,7 +2,7 @@
 
 import django_filters
 
-from regional.api_filters_common import YearFilter
+from regional.api_filters_common import TextFilter, YearFilter
 from standings.models import CountyStanding, StandingsRun
 
 
@@ -16,7 +16,7 @@ class StandingsRunApiFilter(django_filters.FilterSet):
 
 
 class CountyStandingApiFilter(django_filters.FilterSet):
-    province = django_filters.CharFilter(field_name="county__province__code", help_text="Province ISO code.")
+    province = TextFilter(field_name="county__province__code", help_text="Province ISO code.")
     is_ranked = django_filters.BooleanFilter()
 
     class Meta:

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from standings.models import CountyStanding, StandingsRun
+from standings.models import CountyStanding, NotRankedReason, StandingsRun
 
 
 class StandingsRunSerializer(serializers.ModelSerializer):
@@ -65,6 +65,8 @@ class CountyStandingSerializer(serializers.ModelSerializer):
     county = serializers.SlugField(source="county.slug", read_only=True)
     county_name_en = serializers.CharField(source="county.name_en", read_only=True)
     province = serializers.CharField(source="county.province.code", read_only=True)
+    # Blank for a ranked county; declared so the schema says so (read-only model fields drop allow_blank).
+    not_ranked_reason = serializers.ChoiceField(choices=NotRankedReason.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = CountyStanding

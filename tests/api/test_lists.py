@@ -144,6 +144,11 @@ def test_reports_filter_by_programme_round(frank, as_user, alpha_county, beta_co
         ("year=1850", {"year": ["Ensure this value is greater than or equal to 2000."]}),
         ("status=lost", {"status": ["Select a valid choice. lost is not one of the available choices."]}),
         ("ordering=comment", {"ordering": ["Order by one of: -id, id."]}),
+        (
+            "month_from=2025-03-15",
+            {"month_from": ["Give a month as YYYY-MM (or its first day, YYYY-MM-01) between 2000 and 2099."]},
+        ),
+        ("factory_kind=", {"factory_kind": ["Give a value, or leave the parameter out."]}),
     ],
 )
 def test_invalid_report_filters_are_refused_with_the_reason(frank, as_user, query, errors):
