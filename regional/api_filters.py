@@ -2,7 +2,7 @@
 
 import django_filters
 
-from regional.api_filters_common import TextFilter, YearFilter
+from regional.api_filters_common import TextFilter, TrueOrFalseFilter, YearFilter
 from regional.models import County, ProgrammeSlot
 
 
@@ -10,7 +10,7 @@ class CountyApiFilter(django_filters.FilterSet):
     province = TextFilter(field_name="province__code", help_text="Province ISO code, e.g. KP-01.")
     kind = django_filters.ChoiceFilter(choices=County.Kind.choices)
     round = YearFilter(field_name="programme_slots__programme_round__year", help_text="Year of the programme round.")
-    in_programme = django_filters.BooleanFilter(
+    in_programme = TrueOrFalseFilter(
         method="filter_in_programme", help_text="Only cities and counties (true) or only wards and districts."
     )
 

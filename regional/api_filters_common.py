@@ -49,6 +49,19 @@ class MonthFilter(django_filters.DateFilter):
     field_class = MonthInput
 
 
+class TrueOrFalseInput(forms.TypedChoiceField):
+    def __init__(self, *args, **kwargs):
+        kwargs.update(choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true")
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "boolean"})
+class TrueOrFalseFilter(django_filters.BooleanFilter):
+    """`true` or `false`; anything else (`null`, `yes`) is refused rather than read as "no filter"."""
+
+    field_class = TrueOrFalseInput
+
+
 class StrictFilterBackend(DjangoFilterBackend):
     """Refuses `?status=` and other filters given without a value instead of silently ignoring them."""
 

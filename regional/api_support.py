@@ -50,6 +50,12 @@ class ApiPageNumberPagination(StrictPageSizeMixin, PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 500
 
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and not (raw.isascii() and raw.isdigit() and int(raw) >= 1):
+            raise ValidationError({self.page_query_param: [_("Enter a page number: 1 or more.")]})
+        return super().get_page_number(request, paginator)
+
     def get_paginated_response(self, data):
         response = super().get_paginated_response(data)
         return _with_link_header(response, self.get_next_link(), self.get_previous_link())

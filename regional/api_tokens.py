@@ -4,16 +4,27 @@ Administrators issue and revoke tokens in the admin (Auth Token → Tokens); a u
 password here (the same one, created on first use) and can always see it at /api/v1/auth/me/.
 """
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from regional.api_support import ApiViewMixin
+
+
+class TooManySignInAttempts(exceptions.Throttled):
+    default_detail = _("Too many failed sign-ins for this username from your address.")
+
+
+def _cool_off_seconds(request) -> int:
+    cool_off = get_cool_off(request)
+    return int(cool_off.total_seconds()) if cool_off else 60
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -49,11 +60,20 @@ class ObtainTokenView(ApiViewMixin, APIView):
         serializer = TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         # The plain Django request: django-axes counts failures and locks out on it, as for the login page.
+        django_request = request._request
+        credentials = {"username": serializer.validated_data["username"]}
+        if AxesProxyHandler.is_locked(django_request, credentials):
+            raise TooManySignInAttempts(wait=_cool_off_seconds(django_request))
         user = authenticate(
-            request._request,
+            django_request,
             username=serializer.validated_data["username"],
             password=serializer.validated_data["password"],
         )
+        if getattr(django_request, "axes_locked_out", False):
+            # This failure reached the limit. Axes has recorded the lockout; clearing its flag keeps its
+            # middleware from swapping our JSON answer for the login page's HTML one.
+            django_request.axes_locked_out = False
+            raise TooManySignInAttempts(wait=_cool_off_seconds(django_request))
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Unable to sign in with this username and password.")]}

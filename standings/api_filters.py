@@ -2,7 +2,7 @@
 
 import django_filters
 
-from regional.api_filters_common import TextFilter, YearFilter
+from regional.api_filters_common import TextFilter, TrueOrFalseFilter, YearFilter
 from standings.models import CountyStanding, StandingsRun
 
 
@@ -17,7 +17,7 @@ class StandingsRunApiFilter(django_filters.FilterSet):
 
 class CountyStandingApiFilter(django_filters.FilterSet):
     province = TextFilter(field_name="county__province__code", help_text="Province ISO code.")
-    is_ranked = django_filters.BooleanFilter()
+    is_ranked = TrueOrFalseFilter()
 
     class Meta:
         model = CountyStanding

@@ -162,3 +162,19 @@ def test_administrators_issue_and_revoke_tokens_in_the_admin(client, frank, alic
     response = client.post("/admin/authtoken/tokenproxy/add/", {"user": alice.pk})
     assert response.status_code == 302
     assert Token.objects.filter(user=alice).exists()
+
+
+def test_repeated_wrong_passwords_lock_the_token_endpoint_with_a_json_429(alice, anonymous, password):
+    wrong = [
+        anonymous.post("/api/v1/auth/token/", {"username": "alice", "password": "wrong"}, format="json")
+        for _ in range(5)
+    ]
+
+    locked = anonymous.post("/api/v1/auth/token/", {"username": "alice", "password": password}, format="json")
+
+    assert [response.status_code for response in wrong] == [400, 400, 400, 400, 429]
+    assert locked.status_code == 429
+    assert locked["Content-Type"] == "application/json"
+    assert locked.json()["detail"].startswith("Too many failed sign-ins for this username from your address.")
+    assert int(locked["Retry-After"]) == 30 * 60
+    assert not Token.objects.filter(user=alice).exists()

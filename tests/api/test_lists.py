@@ -252,3 +252,11 @@ def test_a_countys_standings_history_lists_each_run_newest_first(erin, as_user, 
 
     assert [(row["run"], row["year"], row["rank"]) for row in rows] == [(later.pk, 2025, 2), (earlier.pk, 2024, 1)]
     assert [row["run"] for row in filtered] == [earlier.pk]
+
+
+@pytest.mark.parametrize("query", ["in_programme=null", "in_programme=yes", "page=", "page=0", "page=x"])
+def test_values_outside_the_schema_are_refused_not_ignored(alice, as_user, query):
+    response = as_user(alice).get(f"/api/v1/counties/?{query}")
+
+    assert response.status_code == 400
+    assert list(response.json()) == [query.split("=")[0]]
