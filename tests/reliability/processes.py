@@ -1,0 +1,169 @@
+"""Real processes for fault tests: a dedicated Redis server, a Celery worker, a gunicorn web server.
+
+Each runs against the test database (pytest-django's `test_<name>`), so tests using them need
+`django_db(transaction=True)`: the processes only see committed rows.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def tests_database_url() -> str:
+    database = connection.settings_dict
+    return (
+        f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+    )
+
+
+def process_environment(*, redis_url: str) -> dict[str, str]:
+    environment = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return environment | {
+        "DATABASE_URL": tests_database_url(),
+        "REDIS_URL": redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+
+
+def wait_until(condition, *, timeout_seconds: float, interval_seconds: float = 0.2, message: str = ""):
+    deadline = time.monotonic() + timeout_seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval_seconds)
+    raise TimeoutError(message or f"condition not met within {timeout_seconds} s")
+
+
+def port_is_open(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+class RedisServer:
+    """A throw-away Redis on its own port: no persistence, so a restart starts empty, as after a crash."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--save", "", "--appendonly", "no", "--daemonize", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_until(lambda: port_is_open(self.port), timeout_seconds=10, message="redis did not start")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(10)
+        wait_until(lambda: not port_is_open(self.port), timeout_seconds=10, message="redis did not stop")
+
+
+class CeleryWorker:
+    """`celery -A config worker --pool=prefork --concurrency=1`: a main process and one pool process."""
+
+    def __init__(self, *, redis_url: str, log_path: Path):
+        self.redis_url = redis_url
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.log_file = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "config",
+                "worker",
+                "--pool=prefork",
+                "--concurrency=1",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=settings.BASE_DIR,
+            env=process_environment(redis_url=self.redis_url),
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+        )
+        wait_until(lambda: "ready." in self.log(), timeout_seconds=60, message="worker not ready:\n" + self.log())
+
+    def log(self) -> str:
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+    def pool_process_ids(self) -> list[int]:
+        """The pool processes (children of the main worker process) that execute tasks."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.log_file.close()
+
+
+class WebServer:
+    """gunicorn serving the project, as in production (one sync worker)."""
+
+    def __init__(self, *, port: int, redis_url: str, log_path: Path):
+        self.port = port
+        self.redis_url = redis_url
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.log_file = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                str(VENV_BIN / "gunicorn"),
+                "config.wsgi",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "2",
+                "--timeout",
+                "60",
+            ],
+            cwd=settings.BASE_DIR,
+            env=process_environment(redis_url=self.redis_url),
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+        )
+        wait_until(lambda: port_is_open(self.port), timeout_seconds=60, message="gunicorn did not start")
+
+    def log(self) -> str:
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(30)
+        self.log_file.close()
