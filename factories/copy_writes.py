@@ -23,11 +23,6 @@ def is_available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _csv_value(field, value):
-    # QUOTE_NOTNULL below: None is written bare (COPY reads it as NULL), everything else quoted (so '' stays '').
-    return None if value is None else field.get_db_prep_save(value, connection)
-
-
 def reports_create_by_copy(*, rows: list[dict], user_id: int, now: datetime.datetime, history_reason: str) -> int:
     """Insert the new reports (`rows`: field attname → value; unset fields get the model's defaults), one
     history row each and one event each of the report's status (submitted or approved) with the reason, all in
@@ -41,10 +36,13 @@ def reports_create_by_copy(*, rows: list[dict], user_id: int, now: datetime.date
             defaults[field.attname] = now
         else:
             defaults[field.attname] = field.get_default()
+    # Values are already Python's (Decimal, int, date, aware datetime, str, bool): their str() is what COPY reads,
+    # so no per-field preparation (that was most of the cost). QUOTE_NOTNULL: None goes bare, which COPY reads as
+    # NULL, and everything else quoted, so an empty comment stays ''.
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL)
-    for row in rows:
-        writer.writerow([_csv_value(field, row.get(field.attname, defaults[field.attname])) for field in fields])
+    columns_with_defaults = list(defaults.items())
+    writer.writerows([row.get(name, default) for name, default in columns_with_defaults] for row in rows)
     buffer.seek(0)
 
     quote = connection.ops.quote_name
