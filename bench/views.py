@@ -6,6 +6,7 @@ pagination and serialisation) is the overhead the API benchmark's ratio measures
 """
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import F
 from django.http import HttpResponseForbidden, JsonResponse
 from rest_framework.authtoken.models import Token
 
@@ -90,7 +91,7 @@ def baseline_run_standings(request, run_id: int):
     rows = (
         scoping.visible_county_standings(user)
         .filter(run_id=run_id)
-        .order_by("rank", "county__name_en", "pk")
+        .order_by(F("rank").asc(nulls_last=True), "county__name_en", "pk")
         .values(*STANDING_COLUMNS)[:STANDINGS_PAGE_SIZE]
     )
     return _json(list(rows))
