@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from factories.models import (
@@ -220,8 +220,8 @@ def demo_data_seed(*, seed: int = 2026, today: datetime.date | None = None) -> D
     milestones = _milestones(slots.values(), rng, today)
     ConstructionMilestone.objects.bulk_create(milestones, batch_size=1000)
 
-    users = _users()
-    reviewer = next(user for user in users if user.role == User.Role.PROVINCIAL_OFFICIAL)
+    officials, reviewers = _users(counties)
+    province_of_county = {county.pk: county.province_id for county in counties}
 
     last_closed_month = add_months(today.replace(day=1), -1)
     plans: list[AnnualPlan] = []
@@ -256,17 +256,22 @@ def demo_data_seed(*, seed: int = 2026, today: datetime.date | None = None) -> D
                 if report is None:
                     continue
                 _set_workflow(report, month, today, profile, rng)
+                if report.submitted_at:
+                    report.submitted_by = officials[factory.county_id]
+                if report.approved_at:
+                    report.approved_by = reviewers[province_of_county[factory.county_id]]
                 reports.append(report)
     AnnualPlan.objects.bulk_create(plans, batch_size=2000)
     MonthlyReport.objects.bulk_create(reports, batch_size=2000)
-    ReportEvent.objects.bulk_create(_events(reviewer, users), batch_size=5000)
+    ReportEvent.objects.bulk_create(_events(), batch_size=5000)
+    _refresh_planner_statistics()
     return DemoSummary(
         factories=len(factories),
         reports=len(reports),
         plans=len(plans),
         bases=len(bases),
         milestones=len(milestones),
-        users=len(users),
+        users=len(officials) + len(reviewers) + 2,
         report_years=sorted({report.month.year for report in reports}),
     )
 
@@ -329,29 +334,41 @@ def _set_workflow(report: MonthlyReport, month, today, profile, rng) -> None:
         report.approved_at = max(approved_at, report.submitted_at + datetime.timedelta(hours=1))
 
 
-def _events(reviewer: User, users: list[User]) -> list[ReportEvent]:
+def _refresh_planner_statistics() -> None:
+    """Right after a bulk load PostgreSQL still plans with the statistics of empty tables (autovacuum has not
+    run yet), which made the first standings recompute of the demo data ~1,000x slower; ANALYZE fixes it."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [model._meta.db_table for model in (Factory, AnnualPlan, MonthlyReport, ReportEvent, User)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {', '.join(tables)}")
+
+
+def _events() -> list[ReportEvent]:
     """Submission, return and approval events for the reports just written, as the workflow would record them."""
-    county_officials = {user.county_id: user for user in users if user.county_id}
-    admin = next(user for user in users if user.role == User.Role.ADMINISTRATOR)
     events = []
     rows = MonthlyReport.objects.filter(factory__is_demo=True).exclude(status=MonthlyReport.Status.DRAFT)
-    for report_id, county_id, status, submitted_at, approved_at, reason in rows.values_list(
-        "pk", "factory__county_id", "status", "first_submitted_at", "approved_at", "return_reason"
-    ):
-        submitter = county_officials.get(county_id, admin)
+    reviewers = {
+        user.province_id: user.pk for user in User.objects.filter(is_demo=True, role=User.Role.PROVINCIAL_OFFICIAL)
+    }
+    for report_id, province_id, status, submitter_id, submitted_at, approved_at, reason in rows.values_list(
+        "pk", "factory__county__province_id", "status", "submitted_by_id", "first_submitted_at", "approved_at",
+        "return_reason",
+    ):  # fmt: skip
+        reviewer_id = reviewers[province_id]
         events.append(
-            ReportEvent(report_id=report_id, kind=ReportEvent.Kind.SUBMITTED, actor=submitter, at=submitted_at)
+            ReportEvent(report_id=report_id, kind=ReportEvent.Kind.SUBMITTED, actor_id=submitter_id, at=submitted_at)
         )
         if status == MonthlyReport.Status.APPROVED:
             events.append(
-                ReportEvent(report_id=report_id, kind=ReportEvent.Kind.APPROVED, actor=reviewer, at=approved_at)
+                ReportEvent(report_id=report_id, kind=ReportEvent.Kind.APPROVED, actor_id=reviewer_id, at=approved_at)
             )
         elif status == MonthlyReport.Status.RETURNED:
             events.append(
                 ReportEvent(
                     report_id=report_id,
                     kind=ReportEvent.Kind.RETURNED,
-                    actor=reviewer,
+                    actor_id=reviewer_id,
                     at=submitted_at + datetime.timedelta(days=1),
                     reason=reason,
                 )
@@ -407,24 +424,57 @@ def demo_password(username: str) -> str:
     return username.split(".")[0] + DEMO_PASSWORD_SUFFIX
 
 
-def _users() -> list[User]:
-    counties = dict(County.objects.values_list("slug", "pk"))
+def _users(counties: list[County]) -> tuple[dict[int, User], dict[int, User]]:
+    """The listed demo logins, plus an official for every other county and province (no usable password: they
+    exist so that every demo report was submitted and approved by someone of the right unit)."""
     from regional.models import Province
 
-    provinces = dict(Province.objects.values_list("code", "pk"))
+    county_ids = {county.slug: county.pk for county in counties}
+    province_ids = dict(Province.objects.values_list("code", "pk"))
     users = []
     for username, role, county_slug, province_code in DEMO_USERS:
-        user = User(
-            username=username,
-            role=role,
-            county_id=counties.get(county_slug) if county_slug else None,
-            province_id=provinces.get(province_code) if province_code else None,
-            first_name=username.split(".")[-1].replace("-", " ").title(),
-            is_staff=role == User.Role.ADMINISTRATOR,
-            is_superuser=role == User.Role.ADMINISTRATOR,
-            is_demo=True,
-            password=make_password(demo_password(username)),
+        users.append(
+            User(
+                username=username,
+                role=role,
+                county_id=county_ids.get(county_slug) if county_slug else None,
+                province_id=province_ids.get(province_code) if province_code else None,
+                first_name=username.split(".")[-1].replace("-", " ").title(),
+                is_staff=role == User.Role.ADMINISTRATOR,
+                is_superuser=role == User.Role.ADMINISTRATOR,
+                is_demo=True,
+                password=make_password(demo_password(username)),
+            )
         )
-        users.append(user)
-    User.objects.bulk_create(users)
-    return list(User.objects.filter(is_demo=True).order_by("pk"))
+    listed_counties = {user.county_id for user in users if user.county_id}
+    listed_provinces = {user.province_id for user in users if user.province_id}
+    unusable = make_password(None)
+    users += [
+        User(
+            username=f"county.{county.slug.removeprefix('kp-')}",
+            role=User.Role.COUNTY_OFFICIAL,
+            county=county,
+            first_name=county.name_en,
+            is_demo=True,
+            password=unusable,
+        )
+        for county in counties
+        if county.pk not in listed_counties
+    ]
+    users += [
+        User(
+            username=f"province.{code.lower()}",
+            role=User.Role.PROVINCIAL_OFFICIAL,
+            province_id=province_id,
+            first_name=code,
+            is_demo=True,
+            password=unusable,
+        )
+        for code, province_id in province_ids.items()
+        if province_id not in listed_provinces
+    ]
+    User.objects.bulk_create(users, batch_size=500)
+    saved = User.objects.filter(is_demo=True)
+    officials = {user.county_id: user for user in saved if user.role == User.Role.COUNTY_OFFICIAL}
+    reviewers = {user.province_id: user for user in saved if user.role == User.Role.PROVINCIAL_OFFICIAL}
+    return officials, reviewers
