@@ -75,6 +75,7 @@ def report_entry(request, factory_code: str, month: datetime.date):
     locked_reason = selectors.report_locked_reason(report, month)
     form_kwargs = {"month": month, "capacity_unit": factory.capacity_unit}
     warnings = selectors.report_warnings(report=report) if report else []
+    is_conflict = False
 
     if request.method == "POST":
         if locked_reason:
@@ -110,6 +111,7 @@ def report_entry(request, factory_code: str, month: datetime.date):
                 _add_service_errors(form, error)
             except ConflictError as error:
                 form.add_error(None, str(error))
+                is_conflict = True
     else:
         initial = {name: getattr(report, name) for name in services.DATA_FIELDS} if report else None
         form = MonthlyReportForm(initial=initial, **form_kwargs)
@@ -139,7 +141,9 @@ def report_entry(request, factory_code: str, month: datetime.date):
         "days_in_month": selectors.days_in_month(month),
         "events": selectors.report_events(report=report) if report else [],
     }
-    return render(request, "factories/report_entry.html", context)
+    # A POST that gets here was refused (a saved one redirects): say so in the status too, 409 for a conflict.
+    status = 409 if is_conflict else 400 if request.method == "POST" else 200
+    return render(request, "factories/report_entry.html", context, status=status)
 
 
 # --- one report ---------------------------------------------------------------------------------------
@@ -395,7 +399,7 @@ def report_import(request):
     else:
         form = ReportImportForm()
     context = {"form": form, "required_columns": REQUIRED_COLUMNS, "optional_columns": OPTIONAL_COLUMNS}
-    return render(request, "factories/report_import.html", context)
+    return render(request, "factories/report_import.html", context, status=400 if request.method == "POST" else 200)
 
 
 @login_required

@@ -30,7 +30,7 @@ def test_the_form_shows_an_error_next_to_the_field_and_keeps_what_was_typed(clie
         figures(raw_material_used_tonnes="50", raw_material_from_own_bases_tonnes="60", action="save"),
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     form = response.context["form"]
     assert form.errors == {
         "raw_material_from_own_bases_tonnes": [
