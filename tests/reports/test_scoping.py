@@ -1,9 +1,13 @@
 """Every URL of the report pages, walked by every persona: outside scope is 404, a forbidden action 403."""
 
+import io
+
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from factories.models import MonthlyReport
+from factories.services import report_import_preview
 from tests.builders import MonthlyReportBuilder
 from tests.conftest import client_for
 
@@ -175,10 +179,30 @@ def test_the_report_list_shows_each_persona_only_their_scope(
 
 
 def test_one_cannot_commit_someone_elses_import(client, carol, dave, frank, alpha_factory):
-    from factories.services import report_import_preview
-
     report_import, _parsed = report_import_preview(user=frank, file_name="a.csv", content="factory_code\n")
 
     for persona in (carol, dave):
         client_for(client, persona)
         assert client.post(reverse("reports:report_import_commit", args=[report_import.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["alice", "bob", "erin"])
+def test_committing_an_import_is_refused_to_roles_that_may_not_import(client, request, persona, frank):
+    report_import, _parsed = report_import_preview(user=frank, file_name="a.csv", content="factory_code\n")
+    url = reverse("reports:report_import_commit", args=[report_import.pk])
+
+    assert status_for(client, request, persona, "post", url) == 403
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected_codes"),
+    [("alice", {"alpha-foodstuff"}), ("dave", set()), ("erin", set()), ("frank", {"alpha-foodstuff"})],
+)
+def test_the_excel_export_is_scoped_too(client, request, persona, expected_codes, alpha_factory, open_month):
+    MonthlyReportBuilder(factory=alpha_factory, month=open_month, submitted=True)
+    client_for(client, request.getfixturevalue(persona))
+
+    response = client.get(reverse("reports:report_export_xlsx"))
+
+    rows = list(load_workbook(io.BytesIO(b"".join(response.streaming_content))).active.iter_rows(values_only=True))
+    assert {row[0] for row in rows[1:]} == expected_codes
