@@ -18,6 +18,9 @@
 --   score_plan_fulfilment .. score_reporting_discipline                                   (0-100, 2 dp)
 --   composite (2 dp), rank, province_rank                                                 (NULL if not ranked)
 --
+-- Run ANALYZE after a bulk load before timing it: with stale statistics PostgreSQL picks nested loops
+-- (measured on the demo data: 28 s before ANALYZE, 0.06 s after).
+--
 -- Definitions (DESIGN.md "Standings, methodology v1"): only approved reports (approved_at <= cut-off);
 -- operating factory-months = factory commissioned/in operation, from its commissioning month, month closed;
 -- a month is counted when every operating factory of the county has an approved report for it; ranked when
