@@ -9,7 +9,7 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,14 @@ from standings.services import standings_recompute_requested
 DATA_FIELDS = (*selectors.FIGURE_FIELDS, "comment")
 
 
+def _figure_limit(name: str) -> Decimal:
+    """The first value a figure's column cannot store (numeric precision or integer range)."""
+    field = MonthlyReport._meta.get_field(name)
+    if field.get_internal_type() == "DecimalField":
+        return Decimal(10) ** (field.max_digits - field.decimal_places)
+    return Decimal(connection.ops.integer_field_range(field.get_internal_type())[1]) + 1
+
+
 def validate_report_figures(*, month: datetime.date, figures: dict) -> dict[str, list[str]]:
     """Cross-field and range rules of a report's figures (already parsed to numbers); field → messages."""
     errors: dict[str, list[str]] = {}
@@ -35,6 +43,9 @@ def validate_report_figures(*, month: datetime.date, figures: dict) -> dict[str,
             errors.setdefault(name, []).append(_("This figure is required."))
         elif value < 0:
             errors.setdefault(name, []).append(_("Enter zero or more."))
+        elif value >= _figure_limit(name):
+            # Checked here, not only in the form and the serializer, so that an import cannot overflow the column.
+            errors.setdefault(name, []).append(_("This number is too large."))
     used, own = figures.get("raw_material_used_tonnes"), figures.get("raw_material_from_own_bases_tonnes")
     if used is not None and own is not None and own > used and "raw_material_from_own_bases_tonnes" not in errors:
         errors["raw_material_from_own_bases_tonnes"] = [
