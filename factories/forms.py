@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from factories import services
@@ -87,16 +88,18 @@ class ReasonForm(forms.Form):
 class ReportImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("UTF-8, comma-separated, with a header row. At most 20 MB."),
+        help_text=_("UTF-8, comma-separated, with a header row. At most %(megabytes)s MB.")
+        % {"megabytes": settings.REPORT_IMPORT_MAX_BYTES // (1024 * 1024)},
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
-    MAX_BYTES = 20 * 1024 * 1024
-
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB; split it."))
+        if upload.size > settings.REPORT_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(megabytes)s MB; split it.")
+                % {"megabytes": settings.REPORT_IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
         raw = upload.read()
         try:
             self.cleaned_data["content"] = raw.decode("utf-8-sig")
