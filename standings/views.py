@@ -2,10 +2,12 @@
 parse the query, call a selector or service, render."""
 
 import csv
+import dataclasses
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +24,7 @@ from standings.models import Indicator, StandingsRun
 from standings.services import standings_recompute_requested
 
 INDICATORS = [(value, label) for value, label in Indicator.choices]
+NATIONAL_PAGE_SIZE = 200  # a real year (175 ranked units at most) is one page
 # Characters that make a spreadsheet read a cell as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -47,7 +50,7 @@ def national(request: HttpRequest) -> HttpResponse:
     years, year, run = _year_and_run(request, query)
     province_code = query.value("province", "")
     programme_year = query.value("round")
-    table = None
+    table = ranked_page = None
     if run is not None:
         table = selectors.standings_table(
             user=request.user,
@@ -59,6 +62,12 @@ def national(request: HttpRequest) -> HttpResponse:
         )
         if request.GET.get("format") == "csv":
             return _csv(run, table)
+        ranked_page = _ranked_page(request, table)
+        table = dataclasses.replace(
+            table,
+            ranked=list(ranked_page.object_list),
+            not_ranked=[] if ranked_page.has_next() else table.not_ranked,
+        )
     return render(
         request,
         "standings/national.html",
@@ -67,6 +76,8 @@ def national(request: HttpRequest) -> HttpResponse:
             "year": year,
             "run": run,
             "table": table,
+            "page": ranked_page,
+            "query_without_page": _query_without_page(request),
             "query_errors": query.errors if query.is_bound else {},
             "province_code": province_code,
             "programme_year": programme_year,
@@ -78,6 +89,19 @@ def national(request: HttpRequest) -> HttpResponse:
             **_own_unit(request.user),
         },
     )
+
+
+def _ranked_page(request: HttpRequest, table: selectors.StandingsTable):
+    """The nation's table is one page (175 cities and counties); at 20x scale it is paged, so that a page never
+    renders thousands of rows (bench: 2.2 s for 3,000). Paged in Python: no extra COUNT query. The counties not
+    ranked are listed after the last page."""
+    return Paginator(table.ranked, NATIONAL_PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 def _query_with(request: HttpRequest, **changes) -> str:
