@@ -75,4 +75,8 @@ class StrictFilterBackend(DjangoFilterBackend):
             ]
             if empty:
                 raise ValidationError({name: [_("Give a value, or leave the parameter out.")] for name in empty})
+            # Building a FilterSet deep-copies every filter; an unfiltered page (a client walking all reports)
+            # should not pay for it.
+            if not any(name in request.query_params for name in filterset_class.base_filters):
+                return queryset
         return super().filter_queryset(request, queryset, view)
