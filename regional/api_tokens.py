@@ -46,7 +46,8 @@ class MyAccountSerializer(serializers.Serializer):
 
 
 class ObtainTokenView(ApiViewMixin, APIView):
-    # No session authentication here: a login form posted cross-site must not be able to mint a token.
+    # The password in the body is the authentication; a session cookie the client happens to carry must not
+    # turn this into a CSRF-checked request.
     authentication_classes = []
     permission_classes = [AllowAny]
 
