@@ -5,6 +5,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from tests.api.conftest import standings_run
+from tests.builders import RoundBuilder
 
 pytestmark = pytest.mark.django_db
 
@@ -178,3 +179,25 @@ def test_repeated_wrong_passwords_lock_the_token_endpoint_with_a_json_429(alice,
     assert locked.json()["detail"].startswith("Too many failed sign-ins for this username from your address.")
     assert int(locked["Retry-After"]) == 30 * 60
     assert not Token.objects.filter(user=alice).exists()
+
+
+def test_reference_objects_are_found_by_their_stable_identifiers(alice, as_user, world):
+    client = as_user(alice)
+    RoundBuilder(year=2025)
+
+    assert client.get("/api/v1/provinces/KP-62/").json()["name_en"] == "Southland"
+    county = client.get("/api/v1/counties/kp-northland-beta/").json()
+    assert (county["province"]["code"], county["factory_summary"]["total"]) == ("KP-61", 1)
+    assert client.get("/api/v1/rounds/2025/").json()["year"] == 2025
+    assert client.get("/api/v1/factories/beta-foodstuff/").json()["county"] == "kp-northland-beta"
+
+
+def test_unknown_api_addresses_and_methods_answer_in_json(alice, as_user):
+    client = as_user(alice)
+
+    unknown = client.post("/api/v1/no-such-thing/", {}, format="json")
+    trace = client.generic("TRACE", "/api/v1/reports/?format=csv")
+
+    assert (unknown.status_code, unknown.json()) == (404, {"detail": "Not found."})
+    assert trace.status_code == 405
+    assert trace["Content-Type"] == "application/json"
