@@ -14,7 +14,8 @@ from django.db import connection, transaction
 
 from factories.models import MonthlyReport
 from factories.services import report_approve
-from standings.models import RecomputeRequest, StandingsRun
+from regional.models import County
+from standings.models import CountyStanding, RecomputeRequest, StandingsRun
 from standings.services import (
     RecomputeOutcome,
     recompute_request_process,
@@ -180,3 +181,37 @@ def test_an_approval_made_while_redis_is_down_is_kept_and_computed_by_the_pendin
     assert messages == [f"2025: published run {run.pk} (1 ranked of 1) in " + messages[0].split(" in ")[1]]
     assert run.triggered_by == carol
     assert RecomputeRequest.objects.get(year=2025).is_pending is False
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_killed_in_the_middle_of_a_run_leaves_no_half_written_run(alpha_with_one_report_awaiting_approval):
+    results: dict = {}
+    with transaction.atomic():
+        # Hold Alpha's row so the worker's foreign-key check of Alpha's standing (deferred to its COMMIT) must
+        # wait: by then the worker has written the run and every standing, none of it committed.
+        County.objects.select_for_update().get(slug="kp-northland-alpha")
+        worker = _in_thread(lambda: standings_recompute(year=2025, cutoff_at=CUTOFF), results, "worker")
+        blocked = None
+        deadline = time.monotonic() + 30
+        with connection.cursor() as cursor:
+            while blocked is None and time.monotonic() < deadline:
+                # Statistics views are snapshotted per transaction; this loop runs inside one.
+                cursor.execute("SELECT pg_stat_clear_snapshot()")
+                cursor.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                blocked = cursor.fetchone()
+                time.sleep(0.05)
+            assert blocked, "the worker never reached the commit of its run"
+            # When the worker's database session is killed in the middle of its run (as when its process dies)
+            cursor.execute("SELECT pg_terminate_backend(%s)", [blocked[0]])
+    worker.join(30)
+
+    # Then nothing of the run is left
+    assert isinstance(results["worker"], Exception)
+    assert not StandingsRun.objects.exists()
+    assert not CountyStanding.objects.exists()
+    # and the next worker publishes the year whole
+    assert standings_recompute(year=2025, cutoff_at=CUTOFF).status == RecomputeOutcome.PUBLISHED
