@@ -1,6 +1,7 @@
 """Admin for factories, construction milestones and raw-material bases (foundation), plus reports and plans."""
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -165,8 +166,19 @@ class MonthlyReportAdmin(SimpleHistoryAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # View-only: a POST to the change form would still save (and stamp) the report outside the workflow.
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history saves the historical version on POST whatever the permissions: that is a silent
+        # revert of a report. The history is for reading; corrections go through reopening.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     @admin.display(description=_("open in the app"))
     def view_on_site(self, obj):
@@ -190,6 +202,9 @@ class ReportEventAdmin(admin.ModelAdmin):
         return [field.name for field in ReportEvent._meta.fields]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False
 
     def has_delete_permission(self, request, obj=None):
