@@ -157,6 +157,8 @@ CSRF_COOKIE_SAMESITE = "Lax"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+# simple_history's admin "revert" would rewrite a report outside the audited workflow (reopen, resubmit).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 # A year of national reports is about 1.3 MB of CSV; bigger files are refused before they are read.
 REPORT_IMPORT_MAX_BYTES = env.int("REPORT_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
 
