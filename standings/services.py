@@ -178,6 +178,8 @@ def standings_recompute(
             # data). Hash and merge joins are right at every volume here; JIT only adds compile time.
             cursor.execute("SET LOCAL enable_nestloop = off")
             cursor.execute("SET LOCAL jit = off")
+            # A year at 3,000 counties sorts and hashes ~180,000 factory-months twice; in memory, not on disk.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(f"DROP TABLE IF EXISTS {computation.INPUTS_TABLE}")
         cursor.execute(inputs_sql, inputs_params)
         cursor.execute(

@@ -46,7 +46,7 @@ def test_recompute_standings_all_covers_every_year_with_reports_and_reports_unch
 
 @pytest.mark.django_db
 def test_recompute_standings_refuses_an_implausible_year():
-    with pytest.raises(CommandError, match="between 2020 and 2040"):
+    with pytest.raises(CommandError, match="between 2000 and 2100"):
         call_command("recompute_standings", "--year", "1999", stdout=io.StringIO())
 
 

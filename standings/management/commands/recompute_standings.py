@@ -20,8 +20,8 @@ class Command(BaseCommand):
         years = standings_years_with_data() if all else sorted(set(year))
         if not years:
             raise CommandError("There is no year with reports or a programme round to recompute.")
-        if any(not 2020 <= value <= 2040 for value in years):
-            raise CommandError("Years must lie between 2020 and 2040.")
+        if any(not 2000 <= value <= 2100 for value in years):
+            raise CommandError("Years must lie between 2000 and 2100.")
         started = time.monotonic()
         published = 0
         for position, value in enumerate(years, start=1):
