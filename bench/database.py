@@ -50,6 +50,9 @@ def subprocess_env(database: str, **extra: str) -> dict[str, str]:
     """The environment of every bench subprocess: its own database, bench settings, no broker (recomputes are
     measured in-process; the nudge to Celery after commit must not wait on a queue)."""
     env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+    # The production shape (docker-compose.yml): persistent connections, the cache (API throttle) in Redis.
+    env.setdefault("DJANGO_CONN_MAX_AGE", "60")
+    env.setdefault("CACHE_URL", os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/12"))
     env.update(
         DATABASE_URL=database_url(database),
         DJANGO_SETTINGS_MODULE="bench.settings",
