@@ -12,6 +12,11 @@ from tests.builders import PASSWORD, CountyBuilder, ProvinceBuilder, UserBuilder
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["tests.hashers.OneIterationPBKDF2PasswordHasher"]
+
+
 @pytest.fixture
 def reference_data(db):
     """The real provinces, counties and programme schedule, as `make run` loads them."""

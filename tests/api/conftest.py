@@ -14,12 +14,6 @@ from tests.builders import AnnualPlanBuilder, FactoryBuilder, MonthlyReportBuild
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # The personas' passwords are hashed on every test; the production hasher's cost would dominate the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
 def fresh_throttle_counts():
     # The throttle counts live in the cache; one test's requests must not spend the next test's budget.
     cache.clear()
