@@ -86,12 +86,14 @@ class ReasonForm(forms.Form):
 
 
 class ReportImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("UTF-8, comma-separated, with a header row. At most %(megabytes)s MB.")
-        % {"megabytes": settings.REPORT_IMPORT_MAX_BYTES // (1024 * 1024)},
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
+    file = forms.FileField(label=_("CSV file"), widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Built per request so the text is in the reader's language, not the one active at import time.
+        self.fields["file"].help_text = _("UTF-8, comma-separated, with a header row. At most %(megabytes)s MB.") % {
+            "megabytes": settings.REPORT_IMPORT_MAX_BYTES // (1024 * 1024)
+        }
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
