@@ -11,6 +11,7 @@ inserted, their history rows ("+", as simple_history writes them) and their work
 import csv
 import datetime
 import io
+from collections.abc import Sequence
 
 from django.db import connection
 
@@ -23,30 +24,48 @@ def is_available() -> bool:
     return connection.vendor == "postgresql"
 
 
-def reports_create_by_copy(*, rows: list[dict], user_id: int, now: datetime.datetime, history_reason: str) -> int:
-    """Insert the new reports (`rows`: field attname → value; unset fields get the model's defaults), one
-    history row each and one event each of the report's status (submitted or approved) with the reason, all in
-    the caller's transaction. Returns the number of reports inserted."""
+def reports_create_by_copy(
+    *,
+    columns: Sequence[str],
+    rows: list[tuple],
+    common: dict,
+    user_id: int,
+    now: datetime.datetime,
+    history_reason: str,
+) -> int:
+    """Insert the new reports (`rows`: values of the field attnames `columns`; `common`: attname → value the
+    same for every report; other fields get the model's defaults), one history row each and one event each of
+    the report's status (submitted or approved) with the reason, all in the caller's transaction. Returns the
+    number of reports inserted."""
     if not rows:
         return 0
     fields = [field for field in MonthlyReport._meta.concrete_fields if not field.primary_key]
-    defaults = {}
+    constants = {}
     for field in fields:
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            defaults[field.attname] = now
+        if field.attname in columns:
+            continue
+        if field.attname in common:
+            constants[field.attname] = field.get_db_prep_value(common[field.attname], connection)
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            constants[field.attname] = now
         else:
-            defaults[field.attname] = field.get_default()
-    # Values are already Python's (Decimal, int, date, aware datetime, str, bool): their str() is what COPY reads,
-    # so no per-field preparation (that was most of the cost). QUOTE_NOTNULL: None goes bare, which COPY reads as
-    # NULL, and everything else quoted, so an empty comment stays ''.
+            constants[field.attname] = field.get_db_prep_value(field.get_default(), connection)
+    # Only the columns that differ between rows cross by COPY; the constants are parameters of the INSERT (each
+    # str() of a repeated timestamp per row was a large part of the Python time, bench, import). Values are
+    # already Python's (Decimal, int, date, aware datetime, str): their str() is what COPY reads, so no per-field
+    # preparation. QUOTE_NOTNULL: None goes bare, which COPY reads as NULL, and everything else quoted, so an
+    # empty comment stays ''.
     buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL)
-    columns_with_defaults = list(defaults.items())
-    writer.writerows([row.get(name, default) for name, default in columns_with_defaults] for row in rows)
+    csv.writer(buffer, quoting=csv.QUOTE_NOTNULL).writerows(rows)
     buffer.seek(0)
 
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
+    by_attname = {field.attname: field for field in fields}
+    copied = ", ".join(quote(by_attname[name].column) for name in columns)
+    target_columns = [quote(field.column) for field in fields]
+    selected = [
+        f"%(constant_{field.attname})s" if field.attname in constants else quote(field.column) for field in fields
+    ]
     history_model = MonthlyReport.history.model
     history_columns, history_values = [], []
     for field in history_model._meta.concrete_fields:
@@ -64,14 +83,14 @@ def reports_create_by_copy(*, rows: list[dict], user_id: int, now: datetime.date
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {STAGING_TABLE}")
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {STAGING_TABLE} ON COMMIT DROP AS "
-            f"SELECT {columns} FROM {report_table} WITH NO DATA"
+            f"CREATE TEMPORARY TABLE {STAGING_TABLE} ON COMMIT DROP AS SELECT {copied} FROM {report_table} WITH NO DATA"
         )
-        cursor.copy_expert(f"COPY {STAGING_TABLE} ({columns}) FROM STDIN WITH (FORMAT csv)", buffer)
+        cursor.copy_expert(f"COPY {STAGING_TABLE} ({copied}) FROM STDIN WITH (FORMAT csv)", buffer)
         cursor.execute(
             f"""
             WITH inserted AS (
-                INSERT INTO {report_table} ({columns}) SELECT {columns} FROM {STAGING_TABLE} RETURNING *
+                INSERT INTO {report_table} ({", ".join(target_columns)})
+                SELECT {", ".join(selected)} FROM {STAGING_TABLE} RETURNING *
             ),
             history AS (
                 INSERT INTO {history_model._meta.db_table} ({", ".join(history_columns)})
@@ -87,6 +106,7 @@ def reports_create_by_copy(*, rows: list[dict], user_id: int, now: datetime.date
                 "now": now,
                 "reason": history_reason,
                 "user_id": user_id,
+                **{f"constant_{name}": value for name, value in constants.items()},
             },
         )
         inserted = cursor.fetchone()[0]
