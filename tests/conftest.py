@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from playwright.sync_api import sync_playwright
 
 from regional.models import User
 from regional.reference_data import load_reference_data
@@ -10,6 +11,37 @@ from tests.builders import PASSWORD, CountyBuilder, ProvinceBuilder, UserBuilder
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must still be usable there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+# Debian's Chromium, never a downloaded browser; without the networking flags it keeps calling hosts it
+# cannot reach from here.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A laptop-sized page in a fresh browser context."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
 
 
 @pytest.fixture(autouse=True)

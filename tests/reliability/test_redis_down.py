@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 from django.conf import settings
 from django.utils import timezone
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from rest_framework.authtoken.models import Token
 
 from factories.models import MonthlyReport, ReportEvent
@@ -26,15 +26,6 @@ REDIS_PORT = 6390
 WEB_PORT = 8107
 # A request must not hang on the missing broker: enqueueing gives up after about a second.
 SLOWEST_ACCEPTABLE_REQUEST_SECONDS = 10
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 FIGURES = {
     "output_value_thousand_won": "10000",
     "physical_output": "100",
@@ -87,14 +78,6 @@ def worker(redis_server, tmp_path):
     worker.start()
     yield worker
     worker.stop()
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def _timed(action):
