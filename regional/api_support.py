@@ -4,6 +4,8 @@ Views inherit `ApiViewMixin` so that the rules live here once, not in `config/se
 """
 
 from django.conf import settings
+from django.core.paginator import EmptyPage
+from django.core.paginator import Paginator as DjangoPaginator
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
@@ -78,11 +80,30 @@ class ReportCursorPagination(StrictPageSizeMixin, CursorPagination):
         return _with_link_header(response, self.get_next_link(), self.get_previous_link())
 
 
+class FirstPageCountingPaginator(DjangoPaginator):
+    """A first page with room to spare is the whole list: its length is the count, so no COUNT query. A full
+    first page, or any other page, counts as Django's paginator does (the same `count` either way)."""
+
+    def page(self, number):
+        if str(number) != "1" or self.orphans:
+            return super().page(number)
+        rows = list(self.object_list[: self.per_page])
+        if len(rows) < self.per_page:
+            self.__dict__["count"] = len(rows)  # the cached_property's slot
+            if not rows and not self.allow_empty_first_page:
+                raise EmptyPage(self.error_messages["no_results"])
+        return self._get_page(rows, 1, self)
+
+
 class StandingsPagination(ApiPageNumberPagination):
-    """One page holds a whole year's standings for the 175 ranked units (and a 3,000-county scale-up in 6)."""
+    """One page holds a whole year's standings for the 175 ranked units (and a 3,000-county scale-up in 6).
+
+    A year's standings fit the first page, so the page's own rows give the count: the COUNT query was a tenth
+    of a standings request (bench/README.md, API benchmark)."""
 
     page_size = 200
     max_page_size = 1000
+    django_paginator_class = FirstPageCountingPaginator
 
 
 def _with_link_header(response, next_link, previous_link):
