@@ -56,6 +56,8 @@ FACTORY_PROFILES = {
         "tonnes", (2_000, 10_000), (12_000, 40_000), [0.9, 0.9, 1.0, 1.05, 1.1, 1.1, 1.0, 1.0, 1.0, 1.0, 0.95, 0.95]
     ),
 }  # fmt: skip
+# Raw material is reported in tonnes; a garment or a bar of soap weighs a fraction of a kilogram.
+RAW_MATERIAL_TONNES_PER_UNIT = {"tonnes": 1.0, "pieces": 0.0004}
 KIND_NAMES = {
     FactoryKind.FOODSTUFF: "Foodstuff Factory",
     FactoryKind.GARMENT: "Garment Factory",
@@ -286,7 +288,7 @@ def _report(factory, month, base_monthly_value, growth, seasonality, planned_var
     factor = max(factor, 0.05)
     value = base_monthly_value * factor
     physical = float(factory.design_capacity) / 12 * 0.8 * factor
-    raw_used = physical * rng.uniform(0.9, 1.3)
+    raw_used = physical * RAW_MATERIAL_TONNES_PER_UNIT[factory.capacity_unit] * rng.uniform(0.9, 1.3)
     return MonthlyReport(
         factory=factory,
         month=month,
