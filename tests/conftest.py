@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.db import connection
 from playwright.sync_api import sync_playwright
 
 from regional.models import User
@@ -42,6 +43,20 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def end_stray_database_sessions(django_db_setup, django_db_blocker):
+    """Threads of live servers and concurrency tests can still hold a connection when the session ends, and
+    PostgreSQL refuses to drop a database somebody is connected to; the test database is ours alone."""
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture(autouse=True)
