@@ -18,6 +18,7 @@ from factories.models import (
     ReportImport,
 )
 from regional import scoping
+from regional.admin_mixins import ReadOnlyAdminMixin
 
 # --- foundation: factories, milestones, raw-material bases ---------------------------------------------
 
@@ -146,7 +147,7 @@ class ReportEventInline(admin.TabularInline):
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(SimpleHistoryAdmin):
+class MonthlyReportAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Read-only: reports change only through the audited workflow (entry, review, reopening with a reason),
     which the report page in the app offers, so that no edit escapes the history and the events."""
 
@@ -163,16 +164,6 @@ class MonthlyReportAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in MonthlyReport._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        # View-only: a POST to the change form would still save (and stamp) the report outside the workflow.
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple_history saves the historical version on POST whatever the permissions: that is a silent
         # revert of a report. The history is for reading; corrections go through reopening.
@@ -186,7 +177,7 @@ class MonthlyReportAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReportEvent)
-class ReportEventAdmin(admin.ModelAdmin):
+class ReportEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("report", "kind", "actor", "at")
     list_filter = ("kind",)
     search_fields = ("report__factory__name", "report__factory__code", "reason")
@@ -200,15 +191,6 @@ class ReportEventAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in ReportEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ReportImport)

@@ -12,7 +12,6 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
@@ -27,6 +26,7 @@ from factories.models import (
     RawMaterialYield,
     ReportEvent,
 )
+from factories.selectors import add_months, entry_deadline
 from regional.models import County, ProgrammeSlot, User
 
 FIRST_REPORT_MONTH = datetime.date(2022, 1, 1)
@@ -86,16 +86,6 @@ class DemoSummary:
     milestones: int
     users: int
     report_years: list[int]
-
-
-def add_months(month: datetime.date, count: int) -> datetime.date:
-    index = month.year * 12 + month.month - 1 + count
-    return datetime.date(index // 12, index % 12 + 1, 1)
-
-
-def entry_deadline(month: datetime.date) -> datetime.date:
-    last_day = month.replace(day=calendar.monthrange(month.year, month.month)[1])
-    return last_day + datetime.timedelta(days=settings.REPORT_ENTRY_DAYS_AFTER_MONTH_END)
 
 
 def _at(day: datetime.date, hour: int) -> datetime.datetime:

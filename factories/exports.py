@@ -11,6 +11,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from factories.models import MonthlyReport
+from regional.spreadsheets import neutralise_formula
 
 CHUNK_ROWS = 2000
 COLUMNS = (
@@ -32,15 +33,6 @@ COLUMNS = (
     ("first_submitted_at", "first_submitted_at"),
     ("approved_at", "approved_at"),
 )
-# A spreadsheet treats a cell starting with one of these as a formula (CSV/formula injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 def _cell(value):
@@ -50,7 +42,7 @@ def _cell(value):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if hasattr(value, "strftime"):
         return value.strftime("%Y-%m")
-    return neutralise(value)
+    return neutralise_formula(value)
 
 
 def export_rows(queryset: QuerySet[MonthlyReport]) -> Iterator[list]:

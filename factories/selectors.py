@@ -82,6 +82,12 @@ def is_month_open(month: datetime.date, today: datetime.date | None = None) -> b
     return first_of_month(month) <= today <= entry_deadline(month)
 
 
+def is_reopenable(report: MonthlyReport) -> bool:
+    """An approved report, or any report of a month closed for entry (not already reopened), can be reopened."""
+    is_closed = not is_month_open(report.month) and not report.is_reopened
+    return report.status == MonthlyReport.Status.APPROVED or is_closed
+
+
 def month_closed_reason(month: datetime.date, today: datetime.date | None = None) -> str | None:
     """Why `month` is not open for entry, in words; None when it is open."""
     today = today or timezone.localdate()

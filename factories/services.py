@@ -287,8 +287,7 @@ def report_reopen(*, report: MonthlyReport, user: User, reason: str) -> MonthlyR
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the report is reopened.")]})
-    is_closed = not selectors.is_month_open(report.month) and not report.is_reopened
-    if report.status != MonthlyReport.Status.APPROVED and not is_closed:
+    if not selectors.is_reopenable(report):
         raise ValidationError(_("This report is still open for entry; there is nothing to reopen."))
     now = timezone.now()
     report.status = MonthlyReport.Status.DRAFT

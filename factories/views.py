@@ -175,8 +175,7 @@ def _render_detail(request, report: MonthlyReport, *, return_form=None, reopen_f
     is_reviewer = report.status == MonthlyReport.Status.SUBMITTED and (
         scoping.reviewable_reports(user).filter(pk=report.pk).exists()
     )
-    is_closed = not selectors.is_month_open(report.month) and not report.is_reopened
-    can_reopen = scoping.is_administrator(user) and (report.status == MonthlyReport.Status.APPROVED or is_closed)
+    can_reopen = scoping.is_administrator(user) and selectors.is_reopenable(report)
     can_edit = (
         scoping.enterable_factories(user).filter(pk=report.factory_id).exists()
         and selectors.report_locked_reason(report, report.month) is None

@@ -8,6 +8,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from regional import scoping
+from regional.admin_mixins import ReadOnlyAdminMixin
 from regional.models import County, ProgrammeRound, ProgrammeSlot, Province, SecurityEvent, User
 from regional.security import user_deactivate
 
@@ -154,7 +155,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(SecurityEvent)
-class SecurityEventAdmin(admin.ModelAdmin):
+class SecurityEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log, read-only: nobody adds, edits or deletes an event, administrators read it."""
 
     list_display = ("at_utc", "kind", "username", "ip_address", "method", "path", "status_code", "detail")
@@ -173,12 +174,3 @@ class SecurityEventAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return scoping.is_administrator(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,14 +2,10 @@
 
 import csv
 import io
-import re
 
 from rest_framework.renderers import BaseRenderer
 
-# A cell starting with one of these is read as a formula by spreadsheets (CSV injection, OWASP).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Plain numbers (a negative rank change, "-3") are data, not formulas, and stay numbers in the sheet.
-PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+from regional.spreadsheets import neutralise_formula
 
 
 def neutralise_cell(value) -> str:
@@ -20,10 +16,7 @@ def neutralise_cell(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
         value = "; ".join(str(item) for item in value)
-    text = str(value)
-    if text.startswith(FORMULA_PREFIXES) and not PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
+    return neutralise_formula(str(value))
 
 
 class CsvRenderer(BaseRenderer):

@@ -3,6 +3,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from factories.models import Factory
 from regional.models import County, DatePrecision, ProgrammeRound, ProgrammeSlot, Province
 
 
@@ -75,7 +76,7 @@ class CountySerializer(serializers.ModelSerializer):
         factories = county.factories.all()  # prefetched by the view with only the brief fields
         summary = {
             "total": len(factories),
-            "in_operation": sum(1 for factory in factories if factory.status == "in_operation"),
+            "in_operation": sum(1 for factory in factories if factory.status == Factory.Status.IN_OPERATION),
             "factories": factories,
         }
         return FactorySummarySerializer(summary).data

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from regional import scoping
+from regional.admin_mixins import ReadOnlyAdminMixin
 from standings.models import Indicator, Methodology, RecomputeRequest, StandingsRun
 from standings.services import (
     methodology_create,
@@ -92,7 +93,7 @@ class MethodologyAdmin(admin.ModelAdmin):
 
 
 @admin.register(StandingsRun)
-class StandingsRunAdmin(admin.ModelAdmin):
+class StandingsRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = (
         "__str__",
         "year",
@@ -112,15 +113,6 @@ class StandingsRunAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return scoping.visible_standings_runs(request.user)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.action(description=_("Recompute the years of the selected runs"), permissions=["view"])
     def recompute_years(self, request, queryset):
         if not scoping.is_administrator(request.user):
@@ -130,7 +122,7 @@ class StandingsRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecomputeRequest)
-class RecomputeRequestAdmin(admin.ModelAdmin):
+class RecomputeRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Progress of recomputes: waiting, computing (started, not finished) or done, with the outcome."""
 
     list_display = (
@@ -145,15 +137,6 @@ class RecomputeRequestAdmin(admin.ModelAdmin):
     list_select_related = ("requested_by", "last_run")
     readonly_fields = [field.name for field in RecomputeRequest._meta.fields]
     actions = ("recompute_now",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("progress"))
     def progress(self, request_row: RecomputeRequest) -> str:

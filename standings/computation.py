@@ -10,15 +10,14 @@ Statement 2 (`STANDINGS_INSERT_SQL`) turns those sums into indicators, goalpost 
 the national and provincial ranks, and inserts the run's CountyStanding rows.
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from factories.selectors import entry_deadline
 from standings.models import Indicator
 
 INPUTS_TABLE = "standings_inputs"
@@ -51,12 +50,6 @@ class Month:
     # Reports first submitted before this instant were on time: the end of the entry deadline's day.
     deadline_exclusive_at: datetime.datetime
     is_closed: bool
-
-
-def entry_deadline(month_start: datetime.date) -> datetime.date:
-    """The last day a report for the month may be submitted (the reports app uses the same rule)."""
-    last_day = month_start.replace(day=calendar.monthrange(month_start.year, month_start.month)[1])
-    return last_day + datetime.timedelta(days=settings.REPORT_ENTRY_DAYS_AFTER_MONTH_END)
 
 
 def months_of_year(*, year: int, cutoff_at: datetime.datetime) -> list[Month]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from regional import scoping
 from regional.models import County
+from regional.spreadsheets import neutralise_formula
 from standings import selectors
 from standings.forms import RecomputeForm, RunComparisonForm, StandingsQueryForm
 from standings.models import Indicator, StandingsRun
@@ -24,7 +25,6 @@ from standings.services import standings_recompute_requested
 INDICATORS = [(value, label) for value, label in Indicator.choices]
 NATIONAL_PAGE_SIZE = 200
 # Characters that make a spreadsheet read a cell as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _own_unit(user) -> dict:
@@ -135,11 +135,7 @@ def _sortable_columns(request: HttpRequest, table: selectors.StandingsTable) -> 
 
 
 def _safe_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    return "" if value is None else neutralise_formula(value)
 
 
 def _csv(run: StandingsRun, table: selectors.StandingsTable) -> HttpResponse:
