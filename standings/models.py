@@ -150,7 +150,12 @@ class CountyStanding(models.Model):
                 name="standing_composite_0_to_100",
             ),
         ]
-        indexes = [models.Index(fields=["county", "run"])]
+        indexes = [
+            models.Index(fields=["county", "run"]),
+            # A run's list in rank order (API and CSV): the first page is read from the index in order, not
+            # sorted from the whole run (4.2 -> 0.8 ms for a 3,000-county run, bench/README.md).
+            models.Index(fields=["run", "rank"], name="standing_run_rank_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.county} in {self.run}"

@@ -89,7 +89,8 @@ class FlatRowSerializerMixin:
         is_row = isinstance(instance, dict)
         # Once per class, like `value_keys`: building the fields again for every request was a third of the
         # serializer's time on a standings page. Sound because these fields' output does not depend on the
-        # request or context (read-only plain values).
+        # request or context (read-only plain values); the plan is built from a serializer without context,
+        # so the class keeps no request alive.
         plan_name = "_row_plan" if is_row else "_instance_plan"
         plan = type(self).__dict__.get(plan_name)
         if plan is None:
@@ -101,7 +102,7 @@ class FlatRowSerializerMixin:
                     else operator.attrgetter(".".join(field.source_attrs)),
                     _fast_formatter(field),
                 )
-                for field in self._readable_fields
+                for field in type(self)()._readable_fields
             ]
             setattr(type(self), plan_name, plan)
         row = {}
