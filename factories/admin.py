@@ -10,6 +10,7 @@ from factories.models import (
     AnnualPlan,
     ConstructionMilestone,
     Factory,
+    LateEntryGrant,
     MonthlyPlan,
     MonthlyReport,
     RawMaterialBase,
@@ -191,6 +192,22 @@ class ReportEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in ReportEvent._meta.fields]
+
+
+@admin.register(LateEntryGrant)
+class LateEntryGrantAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Granted from the completeness page (so that the decision is checked and logged); listed here."""
+
+    list_display = ("factory", "month", "granted_by", "granted_at")
+    search_fields = ("factory__name", "factory__code", "reason")
+    list_select_related = ("factory", "granted_by")
+    date_hierarchy = "granted_at"
+
+    def get_queryset(self, request):
+        return LateEntryGrant.objects.filter(factory__in=scoping.visible_factories(request.user))
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in LateEntryGrant._meta.fields]
 
 
 @admin.register(ReportImport)

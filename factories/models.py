@@ -323,6 +323,29 @@ class ReportEvent(models.Model):
         return f"{self.report} {self.kind}"
 
 
+class LateEntryGrant(models.Model):
+    """An administrator's permission to enter the report of a month whose entry period closed with no report at
+    all (a report that exists is reopened instead). The report, once saved, is a reopened report: it counts as
+    late in the standings, and its timeline starts with this decision."""
+
+    factory = models.ForeignKey(Factory, on_delete=models.PROTECT, related_name="late_entry_grants")
+    month = models.DateField(help_text=_("The first day of the month."))
+    reason = models.TextField()
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-granted_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["factory", "month"], name="late_entry_one_per_factory_and_month"),
+            models.CheckConstraint(condition=Q(month__day=1), name="late_entry_month_is_first_day"),
+            models.CheckConstraint(condition=~Q(reason=""), name="late_entry_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.factory} {self.month:%Y-%m}"
+
+
 class ReportImport(models.Model):
     """An uploaded CSV of monthly reports: kept so the dry run and the commit see the same file, and so
     every import can be traced to who uploaded it and when."""

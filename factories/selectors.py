@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from factories.models import AnnualPlan, Factory, MonthlyPlan, MonthlyReport, ReportEvent
+from factories.models import AnnualPlan, Factory, LateEntryGrant, MonthlyPlan, MonthlyReport, ReportEvent
 from regional import scoping
 
 FIGURE_FIELDS = (
@@ -82,6 +82,11 @@ def is_month_open(month: datetime.date, today: datetime.date | None = None) -> b
     return first_of_month(month) <= today <= entry_deadline(month)
 
 
+def is_month_closed(month: datetime.date, today: datetime.date | None = None) -> bool:
+    """The month's entry period is over (a month not yet begun is not closed)."""
+    return (today or timezone.localdate()) > entry_deadline(month)
+
+
 def is_reopenable(report: MonthlyReport) -> bool:
     """An approved report, or any report of a month closed for entry (not already reopened), can be reopened."""
     is_closed = not is_month_open(report.month) and not report.is_reopened
@@ -125,8 +130,11 @@ def report_is_open_for_entry(report: MonthlyReport, today: datetime.date | None 
     return report.status in EDITABLE_STATUSES and (report.is_reopened or is_month_open(report.month, today))
 
 
-def report_locked_reason(report: MonthlyReport | None, month: datetime.date, today=None) -> str | None:
-    """Why the county cannot change the report of `month` (exact words for the form); None when it can."""
+def report_locked_reason(
+    report: MonthlyReport | None, month: datetime.date, today=None, *, late_entry_granted: bool = False
+) -> str | None:
+    """Why the county cannot change the report of `month` (exact words for the form); None when it can.
+    `late_entry_granted`: an administrator allowed the missing report of this closed month to be entered."""
     if report is not None and report.status == MonthlyReport.Status.APPROVED:
         return _("Approved by %(user)s on %(day)s; it can only be changed after an administrator reopens it.") % {
             "user": _user_label(report.approved_by),
@@ -139,7 +147,13 @@ def report_locked_reason(report: MonthlyReport | None, month: datetime.date, tod
         }
     if report is not None and report.is_reopened:
         return None
+    if report is None and late_entry_granted:
+        return None
     return month_closed_reason(month, today)
+
+
+def late_entry_grant(factory: Factory, month: datetime.date) -> LateEntryGrant | None:
+    return LateEntryGrant.objects.filter(factory=factory, month=month).select_related("granted_by").first()
 
 
 def _user_label(user) -> str:
@@ -330,6 +344,17 @@ def county_entry_months(*, user, today: datetime.date | None = None) -> list[Ent
     return result
 
 
+def county_late_entry_grants(*, user) -> QuerySet[LateEntryGrant]:
+    """Late entries an administrator allowed for the county's factories whose report is not entered yet."""
+    entered = MonthlyReport.objects.filter(factory=OuterRef("factory"), month=OuterRef("month"))
+    return (
+        LateEntryGrant.objects.filter(factory__in=scoping.enterable_factories(user))
+        .exclude(Exists(entered))
+        .select_related("factory", "granted_by")
+        .order_by("month", "factory__name")
+    )
+
+
 def county_open_returned_reports(*, user) -> QuerySet[MonthlyReport]:
     """Returned or reopened reports outside the open months that the county can still correct."""
     return (
@@ -362,6 +387,20 @@ def report_list(*, user) -> QuerySet[MonthlyReport]:
 
 
 @dataclass
+class MissingReport:
+    """A factory whose report of the month is not submitted: nothing entered, or a draft; and whether an
+    administrator allowed its late entry."""
+
+    factory_name: str
+    factory_code: str
+    has_draft: bool
+    late_entry_granted: bool
+
+    def __str__(self) -> str:
+        return self.factory_name
+
+
+@dataclass
 class CountyCompleteness:
     county_id: int
     county_name: str
@@ -370,7 +409,7 @@ class CountyCompleteness:
     submitted: int = 0
     on_time: int = 0
     approved: int = 0
-    missing_factories: list[str] = field(default_factory=list)
+    missing_factories: list["MissingReport"] = field(default_factory=list)
     returned_factories: list[str] = field(default_factory=list)
 
     @property
@@ -401,6 +440,8 @@ def completeness(*, user, month: datetime.date, province_id: int | None = None) 
         factories.annotate(
             is_reported=Count("reports", filter=Q(reports__month=month, reports__first_submitted_at__isnull=False)),
             is_returned=Count("reports", filter=Q(reports__month=month, reports__status=MonthlyReport.Status.RETURNED)),
+            has_report=Exists(MonthlyReport.objects.filter(factory=OuterRef("pk"), month=month)),
+            has_late_entry_grant=Exists(LateEntryGrant.objects.filter(factory=OuterRef("pk"), month=month)),
         )
         .select_related("county__province")
         .order_by("county__province__code", "county__name_en", "name")
@@ -412,7 +453,9 @@ def completeness(*, user, month: datetime.date, province_id: int | None = None) 
         )
         row.expected += 1
         if not factory.is_reported:
-            row.missing_factories.append(factory.name)
+            row.missing_factories.append(
+                MissingReport(factory.name, factory.code, factory.has_report, factory.has_late_entry_grant)
+            )
         elif factory.is_returned:
             row.returned_factories.append(factory.name)
     for counts in report_counts:

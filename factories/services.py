@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from factories import copy_writes, selectors
 from factories.importers import ParsedImport, parse_report_csv
-from factories.models import Factory, MonthlyReport, ReportEvent, ReportImport
+from factories.models import Factory, LateEntryGrant, MonthlyReport, ReportEvent, ReportImport
 from regional import scoping
 from regional.exceptions import ConflictError
 from regional.models import User
@@ -163,6 +163,7 @@ def report_save_draft(
         .filter(factory=factory, month=month)
         .first()
     )
+    grant = None
     if report is not None:
         if expect_new:
             raise ConflictError(_("Someone else has just created this report. Reload it."))
@@ -174,9 +175,11 @@ def report_save_draft(
         if expected_version is not None:
             raise ConflictError(_("This report does not exist yet; it cannot have a version."))
         reason = selectors.month_closed_reason(month)
-        if reason:
+        grant = selectors.late_entry_grant(factory, month) if reason else None
+        if reason and grant is None:
             raise ValidationError(reason)
-        report = MonthlyReport(factory=factory, month=month, created_by=user)
+        # A late entry is a reopened report from its first save: editable, listed for the county, late.
+        report = MonthlyReport(factory=factory, month=month, created_by=user, is_reopened=grant is not None)
 
     parsed, errors = parse_figures(data)
     figures = {name: getattr(report, name) for name in selectors.FIGURE_FIELDS}
@@ -197,7 +200,42 @@ def report_save_draft(
     except IntegrityError as error:
         # Two first saves of the same factory and month raced; the database's unique constraint decided.
         raise ConflictError(_("Someone else has just created this report. Reload it.")) from error
+    if grant is not None:
+        # The report's timeline starts with the administrator's decision, as a reopened report's does.
+        _record(report, ReportEvent.Kind.REOPENED, grant.granted_by, grant.granted_at, grant.reason)
     return report
+
+
+@transaction.atomic
+def late_entry_allow(*, factory: Factory, month: datetime.date, user: User, reason: str) -> LateEntryGrant:
+    """An administrator lets the county enter the report of a month whose entry period closed with no report;
+    records who, when and why. A report that exists is reopened instead (`report_reopen`)."""
+    if not scoping.is_administrator(user):
+        raise PermissionDenied(_("Only programme administrators may allow a late entry."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the report may be entered late.")]})
+    if month.day != 1:
+        raise ValidationError({"month": [_("A report's month is given by its first day.")]})
+    if not selectors.factory_operates_in(factory, month):
+        raise ValidationError(
+            _("%(factory)s was not in operation in %(month)s.")
+            % {"factory": factory.name, "month": selectors.month_label(month)}
+        )
+    if not selectors.is_month_closed(month):
+        raise ValidationError(
+            _("%(month)s is not closed for entry; the county can enter its report without permission.")
+            % {"month": selectors.month_label(month)}
+        )
+    if MonthlyReport.objects.filter(factory=factory, month=month).exists():
+        raise ValidationError(_("A report of this month exists: reopen it from its page instead."))
+    try:
+        with transaction.atomic():
+            return LateEntryGrant.objects.create(
+                factory=factory, month=month, reason=reason, granted_by=user, granted_at=timezone.now()
+            )
+    except IntegrityError as error:
+        raise ValidationError(_("A late entry of this report is already allowed.")) from error
 
 
 @transaction.atomic

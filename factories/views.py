@@ -54,6 +54,7 @@ def this_month(request):
     context = {
         "entry_months": selectors.county_entry_months(user=request.user),
         "reopened_reports": selectors.county_open_returned_reports(user=request.user),
+        "late_entry_grants": selectors.county_late_entry_grants(user=request.user),
     }
     return render(request, "factories/this_month.html", context)
 
@@ -72,7 +73,8 @@ def report_entry(request, factory_code: str, month: datetime.date):
         .filter(factory=factory, month=month)
         .first()
     )
-    locked_reason = selectors.report_locked_reason(report, month)
+    grant = selectors.late_entry_grant(factory, month) if report is None else None
+    locked_reason = selectors.report_locked_reason(report, month, late_entry_granted=grant is not None)
     form_kwargs = {"month": month, "capacity_unit": factory.capacity_unit}
     warnings = selectors.report_warnings(report=report) if report else []
     is_conflict = False
@@ -136,6 +138,7 @@ def report_entry(request, factory_code: str, month: datetime.date):
         "plan": plan,
         "last_year": last_year,
         "locked_reason": locked_reason,
+        "late_entry_grant": grant,
         "warnings": warnings,
         "deadline": selectors.entry_deadline(month),
         "days_in_month": selectors.days_in_month(month),
@@ -269,6 +272,45 @@ def report_reopen(request, pk: int):
     return _render_detail(request, report, reopen_form=form, status=400)
 
 
+@login_required
+def late_entry_allow(request, factory_code: str, month: datetime.date):
+    """An administrator allows the missing report of a closed month to be entered (from the completeness page)."""
+    scoping.require(scoping.is_administrator(request.user), _("Only programme administrators may allow a late entry."))
+    factory = scoping.get_in_scope_or_404(
+        scoping.visible_factories(request.user).select_related("county__province"), code=factory_code
+    )
+    completeness_url = (
+        f"{reverse('reports:completeness')}?month={month:%Y-%m}&province={factory.county.province.code}"
+    )
+    form = ReasonForm(request.POST or None, prefix="late")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.late_entry_allow(
+                    factory=factory, month=month, user=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                _add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("%(factory)s may now enter its report for %(month)s; it will count as late.")
+                    % {"factory": factory.name, "month": selectors.month_label(month)},
+                )
+                return redirect(completeness_url)
+    context = {
+        "factory": factory,
+        "month": month,
+        "form": form,
+        "deadline": selectors.entry_deadline(month),
+        "grant": selectors.late_entry_grant(factory, month),
+        "completeness_url": completeness_url,
+    }
+    return render(request, "factories/late_entry.html", context, status=status)
+
+
 # --- review -------------------------------------------------------------------------------------------
 
 
@@ -359,6 +401,7 @@ def completeness(request):
         "provinces": provinces,
         "province": province,
         "deadline": selectors.entry_deadline(month),
+        "can_allow_late_entry": scoping.is_administrator(user) and selectors.is_month_closed(month),
         "previous_month": selectors.add_months(month, -1),
         "next_month": selectors.add_months(month, 1),
     }

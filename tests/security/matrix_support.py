@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from factories.models import ConstructionMilestone, MonthlyPlan, ReportEvent, ReportImport
+from factories.models import ConstructionMilestone, LateEntryGrant, MonthlyPlan, ReportEvent, ReportImport
 from factories.selectors import first_of_month
 from regional.models import ProgrammeSlot, SecurityEvent, User
 from standings.services import methodology_current, standings_recompute
@@ -78,6 +78,8 @@ class World:
             "reports:report_approve": {"pk": objects["submitted"].pk},
             "reports:report_return": {"pk": objects["submitted"].pk},
             "reports:report_reopen": {"pk": objects["approved"].pk},
+            # A closed month with no report and no late entry allowed yet.
+            "reports:late_entry_reopen": {"factory_code": objects["factory"].code, "month": datetime.date(2025, 4, 1)},
             "standings:province": {"code": objects["north"].code},
             "standings:county": {"slug": objects["alpha"].slug},
             "api:run-standings": {"run_id": objects["run"].pk},
@@ -128,6 +130,13 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
     submitted = MonthlyReportBuilder(factory=factory, month=datetime.date(2025, 2, 1), submitted=True)
     approved = MonthlyReportBuilder(factory=factory, month=datetime.date(2025, 3, 1), approved=True)
     event = ReportEvent.objects.create(report=approved, kind="approved", actor=carol, at=timezone.now())
+    late_entry = LateEntryGrant.objects.create(
+        factory=factory,
+        month=datetime.date(2025, 1, 1),
+        reason="Flooded office.",
+        granted_by=frank,
+        granted_at=timezone.now(),
+    )
     report_import = ReportImport.objects.create(
         uploaded_by=carol, file_name="reports.csv", content="factory_code,month\n", row_count=0
     )
@@ -154,6 +163,7 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
         MonthlyPlan: monthly_plan,
         apps.get_model("factories", "MonthlyReport"): approved,
         ReportEvent: event,
+        LateEntryGrant: late_entry,
         ReportImport: report_import,
         apps.get_model("standings", "Methodology"): methodology,
         apps.get_model("standings", "StandingsRun"): run,
@@ -223,6 +233,7 @@ def request_body(route_key: str, world: World) -> dict:
         "api:report-submit": {"version": objects["draft"].version},
         "reports:report_return": {"version": objects["submitted"].version, "return-reason": "Check the figures."},
         "reports:report_reopen": {"reopen-reason": "Typed in won, not thousands."},
+        "reports:late_entry_reopen": {"late-reason": "The county office was flooded."},
         "reports:report_approve": {"version": objects["submitted"].version},
     }.get(route_key, {})
 

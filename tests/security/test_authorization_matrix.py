@@ -142,6 +142,12 @@ EXPECTED = {
     "admin:factories_monthlyreport_delete": {"GET": (302, 302, 302, 302, 302, 403), "POST": (302, 302, 302, 302, 302, 403)},  # /admin/factories/monthlyreport/3/delete/
     "admin:factories_monthlyreport_change": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 403)},  # /admin/factories/monthlyreport/3/change/
     "admin/factories/monthlyreport/<path:object_id>/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /admin/factories/monthlyreport/1/
+    "admin:factories_lateentrygrant_changelist": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/lateentrygrant/
+    "admin:factories_lateentrygrant_add": {"GET": (302, 302, 302, 302, 302, 403), "POST": (302, 302, 302, 302, 302, 403)},  # /admin/factories/lateentrygrant/add/
+    "admin:factories_lateentrygrant_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/lateentrygrant/1/history/
+    "admin:factories_lateentrygrant_delete": {"GET": (302, 302, 302, 302, 302, 403), "POST": (302, 302, 302, 302, 302, 403)},  # /admin/factories/lateentrygrant/1/delete/
+    "admin:factories_lateentrygrant_change": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 403)},  # /admin/factories/lateentrygrant/1/change/
+    "admin/factories/lateentrygrant/<path:object_id>/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /admin/factories/lateentrygrant/1/
     "admin:factories_reportevent_changelist": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/reportevent/
     "admin:factories_reportevent_add": {"GET": (302, 302, 302, 302, 302, 403), "POST": (302, 302, 302, 302, 302, 403)},  # /admin/factories/reportevent/add/
     "admin:factories_reportevent_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/reportevent/1/history/
@@ -219,6 +225,7 @@ EXPECTED = {
     "reports:report_detail": {"GET": (302, 200, 200, 404, 404, 200), "POST": (302, 200, 200, 404, 404, 200)},  # /reports/1/
     "reports:report_approve": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 302, 404, 404, 403)},  # /reports/2/approve/
     "reports:report_return": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 302, 404, 404, 403)},  # /reports/2/return/
+    "reports:late_entry_reopen": {"GET": (302, 403, 403, 403, 403, 200), "POST": (302, 403, 403, 403, 403, 302)},  # /reports/late-entry/alpha-foodstuff/2025-04/
     "reports:report_reopen": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 403, 404, 403, 302)},  # /reports/3/reopen/
     "reports:report_list": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /reports/list/
     "reports/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /reports/
