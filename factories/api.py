@@ -1,7 +1,7 @@
 """API of factories, construction milestones, raw-material bases, annual plans and monthly reports.
 
 Thin views: scope (regional.scoping) → parse → service or selector → render. The report writes call the same
-services as the browser (factories/services.py); their exceptions become 400/403/409 in regional.api_errors.
+services as the browser (factories/services/); their exceptions become 400/403/409 in regional.api_errors.
 """
 
 from django.core.exceptions import PermissionDenied

@@ -1,7 +1,7 @@
 """Serializers of factories, construction, bases, plans and monthly reports.
 
 Reports are read from `.values()` rows (no model instances), the hot path of the API: a client may walk all
-1.8 million of them. Input serializers only parse types; the rules live in `factories/services.py`, so the
+1.8 million of them. Input serializers only parse types; the rules live in `factories/services/`, so the
 API answers with the same messages as the form.
 """
 

@@ -1,106 +1,27 @@
-"""Writes of monthly reports: entry, submission, review, reopening and bulk approval.
+"""A report's workflow: the county's draft (and the late entry of a closed month an administrator allowed),
+submission, the province's approval or return, an administrator's reopening, and bulk approval.
 
-Every service checks the user's role and scope itself (PermissionDenied), refuses bad input or a forbidden
-transition with a ValidationError (a field → messages dict where it concerns fields), refuses a write based
-on a stale `expected_version` with ConflictError, and bumps `version` on every write.
+The shared helpers re-read a report under a row lock (`_lock`), refuse a write based on a stale
+`expected_version` (`_check_version`), bump `version` as they save (`_save`) and record the workflow's events
+(`_record`).
 """
 
 import datetime
-import functools
-import operator
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
-from factories import copy_writes, selectors
-from factories.importers import ParsedImport, parse_report_csv
-from factories.models import Factory, LateEntryGrant, MonthlyReport, ReportEvent, ReportImport
+from factories import selectors
+from factories.models import Factory, LateEntryGrant, MonthlyReport, ReportEvent
+from factories.services.figures import DATA_FIELDS, parse_figures, validate_report_figures
 from regional import scoping
 from regional.exceptions import ConflictError
 from regional.models import User
 from standings.services import standings_recompute_requested
-
-DATA_FIELDS = (*selectors.FIGURE_FIELDS, "comment")
-
-
-@functools.cache
-def _figure_limits(vendor: str) -> dict[str, Decimal]:
-    """The first value each figure's column cannot store (numeric precision or integer range) on `vendor`."""
-    limits = {}
-    for name in selectors.FIGURE_FIELDS:
-        field = MonthlyReport._meta.get_field(name)
-        if field.get_internal_type() == "DecimalField":
-            limits[name] = Decimal(10) ** (field.max_digits - field.decimal_places)
-        else:
-            limits[name] = Decimal(connection.ops.integer_field_range(field.get_internal_type())[1]) + 1
-    return limits
-
-
-def figure_limits() -> dict[str, Decimal]:
-    # Cached: looking the fields and the connection up again for every figure of every row was a quarter of
-    # a 100,000-row import (bench, import).
-    return _figure_limits(connection.vendor)
-
-
-def validate_report_figures(*, month: datetime.date, figures: dict) -> dict[str, list[str]]:
-    """Cross-field and range rules of a report's figures (already parsed to numbers); field → messages."""
-    errors: dict[str, list[str]] = {}
-    limits = figure_limits()
-    for name in selectors.FIGURE_FIELDS:
-        value = figures.get(name)
-        if value is None:
-            errors.setdefault(name, []).append(_("This figure is required."))
-        elif value < 0:
-            errors.setdefault(name, []).append(_("Enter zero or more."))
-        elif value >= limits[name]:
-            # Checked here, not only in the form and the serializer, so that an import cannot overflow the column.
-            errors.setdefault(name, []).append(_("This number is too large."))
-    used, own = figures.get("raw_material_used_tonnes"), figures.get("raw_material_from_own_bases_tonnes")
-    if used is not None and own is not None and own > used and "raw_material_from_own_bases_tonnes" not in errors:
-        errors["raw_material_from_own_bases_tonnes"] = [
-            _("Raw material from own bases (%(own)s t) cannot exceed the raw material used (%(used)s t).")
-            % {"own": own, "used": used}
-        ]
-    days = figures.get("days_worked")
-    if days is not None and days > selectors.days_in_month(month) and "days_worked" not in errors:
-        errors["days_worked"] = [
-            _("%(month)s has %(days)s days; days worked cannot be more.")
-            % {"month": selectors.month_label(month), "days": selectors.days_in_month(month)}
-        ]
-    return errors
-
-
-def parse_figures(data: dict) -> tuple[dict, dict[str, list[str]]]:
-    """Numbers from text or numbers; whole numbers where the field counts things. Field → messages."""
-    parsed, errors = {}, {}
-    for name, value in data.items():
-        if name == "comment":
-            parsed[name] = (value or "").strip()
-            continue
-        if value is None or value == "":
-            parsed[name] = None
-            continue
-        try:
-            number = Decimal(str(value).strip())
-            if not number.is_finite():
-                raise InvalidOperation
-            if name in selectors.INTEGER_FIGURE_FIELDS:
-                if number != number.to_integral_value():
-                    errors[name] = [_("Enter a whole number.")]
-                    continue
-                number = int(number)
-            elif number != number.quantize(Decimal("0.01")):
-                errors[name] = [_("Enter at most two decimal places.")]
-                continue
-            parsed[name] = number
-        except (InvalidOperation, ValueError):
-            errors[name] = [_("Enter a number.")]
-    return parsed, errors
 
 
 def _lock(report: MonthlyReport) -> MonthlyReport:
@@ -373,171 +294,3 @@ def reports_approve_bulk(*, reports: QuerySet[MonthlyReport], user: User) -> int
     for year in sorted({report.month.year for report in locked}):
         standings_recompute_requested(year=year, user=user)
     return len(locked)
-
-
-# --- CSV import ---------------------------------------------------------------------------------------
-
-
-def _require_importer(user: User) -> None:
-    if not (scoping.is_administrator(user) or scoping.is_provincial_official(user)):
-        raise PermissionDenied(_("Only administrators and provincial officials may import reports."))
-
-
-@transaction.atomic
-def report_import_preview(*, user: User, file_name: str, content: str) -> tuple[ReportImport, ParsedImport]:
-    """Keep the uploaded file and check every row (the dry run); no report changes."""
-    _require_importer(user)
-    parsed = parse_report_csv(content=content, user=user)
-    report_import = ReportImport.objects.create(
-        uploaded_by=user,
-        file_name=file_name[:255],
-        content=content,
-        row_count=parsed.row_count,
-        error_count=len(parsed.errors),
-    )
-    return report_import, parsed
-
-
-IMPORT_BATCH_SIZE = 2000
-
-
-# The columns that differ between imported reports (the rest are the same for every row: `_imported_common`).
-IMPORTED_COLUMNS = (
-    *selectors.FIGURE_FIELDS,
-    "factory_id",
-    "month",
-    "comment",
-    "status",
-    "approved_at",
-    "approved_by_id",
-)
-_imported_figures = operator.itemgetter(*selectors.FIGURE_FIELDS)
-
-
-def _imported_report_values(row, *, user_id: int, now: datetime.datetime) -> tuple:
-    """A new report's values from an import row in `IMPORTED_COLUMNS` order, as the ORM path below sets them."""
-    is_approved = row.status == MonthlyReport.Status.APPROVED
-    return (
-        *_imported_figures(row.figures),
-        row.factory_id,
-        row.month,
-        row.comment,
-        row.status,
-        now if is_approved else None,
-        user_id if is_approved else None,
-    )
-
-
-def _imported_common(*, user_id: int, now: datetime.datetime) -> dict:
-    return {"created_by_id": user_id, "submitted_at": now, "submitted_by_id": user_id, "first_submitted_at": now}
-
-
-@transaction.atomic
-def report_import_commit(*, report_import: ReportImport, user: User) -> ReportImport:
-    """Import every row of a checked file or none: re-checks the file under lock (reports may have changed
-    since the dry run), then writes in bulk with history and events."""
-    _require_importer(user)
-    report_import = ReportImport.objects.select_for_update().get(pk=report_import.pk)
-    if report_import.uploaded_by_id != user.pk:
-        raise PermissionDenied(_("Only the person who uploaded the file may import it."))
-    if report_import.committed_at is not None:
-        raise ValidationError(_("This file has already been imported."))
-    parsed = parse_report_csv(content=report_import.content, user=user, lock_existing=True)
-    if parsed.errors:
-        raise ValidationError(
-            [
-                _("Line %(line)s: %(message)s") % {"line": error.line, "message": error.message}
-                for error in parsed.errors
-            ]
-        )
-    now = timezone.now()
-    reason = _("CSV import %(name)s") % {"name": report_import.file_name}
-    new_reports, changed_reports = [], []
-    # On PostgreSQL new reports go in by COPY, with their history and events (factories/copy_writes.py):
-    # bulk_create_with_history prepared every field of every row in Python, ~50x a raw COPY of 100,000 rows.
-    copied_rows = [row for row in parsed.rows if row.existing is None] if copy_writes.is_available() else []
-    user_id = user.pk
-    copy_writes.reports_create_by_copy(
-        columns=IMPORTED_COLUMNS,
-        rows=[_imported_report_values(row, user_id=user_id, now=now) for row in copied_rows],
-        common=_imported_common(user_id=user_id, now=now),
-        user_id=user_id,
-        now=now,
-        history_reason=reason,
-    )
-    for row in parsed.rows:
-        if row.existing is None and copied_rows:
-            continue
-        report = row.existing or MonthlyReport(factory_id=row.factory_id, month=row.month, created_by=user)
-        for name, value in row.figures.items():
-            setattr(report, name, value)
-        report.comment = row.comment
-        report.status = row.status
-        report.return_reason = ""
-        report.warnings_acknowledged = False
-        report.submitted_at = now
-        report.submitted_by = user
-        report.first_submitted_at = report.first_submitted_at or now
-        report.updated_at = now
-        if row.status == MonthlyReport.Status.APPROVED:
-            report.approved_at = now
-            report.approved_by = user
-            report.is_reopened = False
-        if row.existing is None:
-            new_reports.append(report)
-        else:
-            report.version += 1
-            changed_reports.append(report)
-    if new_reports:
-        bulk_create_with_history(
-            new_reports,
-            MonthlyReport,
-            batch_size=IMPORT_BATCH_SIZE,
-            default_user=user,
-            default_change_reason=reason,
-            default_date=now,
-        )
-    if changed_reports:
-        bulk_update_with_history(
-            changed_reports,
-            MonthlyReport,
-            [
-                *selectors.FIGURE_FIELDS,
-                "comment",
-                "status",
-                "return_reason",
-                "warnings_acknowledged",
-                "submitted_at",
-                "submitted_by",
-                "first_submitted_at",
-                "updated_at",
-                "approved_at",
-                "approved_by",
-                "is_reopened",
-                "version",
-            ],
-            batch_size=IMPORT_BATCH_SIZE,
-            default_user=user,
-            default_change_reason=reason,
-            default_date=now,
-        )
-    # One event per row, of the status the file gave it, naming the file as the reason.
-    events = [
-        ReportEvent(report=report, kind=report.status, actor=user, at=now, reason=reason)
-        for report in (*new_reports, *changed_reports)
-    ]
-    ReportEvent.objects.bulk_create(events, batch_size=IMPORT_BATCH_SIZE)
-    for year in sorted(
-        {
-            report.month.year
-            for report in (*changed_reports, *new_reports, *copied_rows)
-            if report.status == MonthlyReport.Status.APPROVED
-        }
-    ):
-        standings_recompute_requested(year=year, user=user)
-    report_import.committed_at = now
-    report_import.created_count = len(new_reports) + len(copied_rows)
-    report_import.updated_count = len(changed_reports)
-    report_import.error_count = 0
-    report_import.save()
-    return report_import
