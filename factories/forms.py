@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from factories import services
+from factories import selectors, services
 
 NUMBER_ERRORS = {
     "min_value": _("Enter zero or more."),
@@ -65,11 +65,11 @@ class MonthlyReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.month = month
         self.fields["physical_output"].widget.attrs["data-unit"] = capacity_unit
-        self.fields["days_worked"].widget.attrs["max"] = str(services.selectors.days_in_month(month))
+        self.fields["days_worked"].widget.attrs["max"] = str(selectors.days_in_month(month))
 
     def clean(self):
         cleaned = super().clean()
-        figures = {name: cleaned.get(name) for name in services.selectors.FIGURE_FIELDS}
+        figures = {name: cleaned.get(name) for name in selectors.FIGURE_FIELDS}
         for name, messages in services.validate_report_figures(month=self.month, figures=figures).items():
             if name not in self.errors:
                 for message in messages:
@@ -78,7 +78,7 @@ class MonthlyReportForm(forms.Form):
 
     @property
     def figure_fields(self):
-        return [self[name] for name in services.selectors.FIGURE_FIELDS]
+        return [self[name] for name in selectors.FIGURE_FIELDS]
 
 
 class ReasonForm(forms.Form):

@@ -279,9 +279,7 @@ def late_entry_allow(request, factory_code: str, month: datetime.date):
     factory = scoping.get_in_scope_or_404(
         scoping.visible_factories(request.user).select_related("county__province"), code=factory_code
     )
-    completeness_url = (
-        f"{reverse('reports:completeness')}?month={month:%Y-%m}&province={factory.county.province.code}"
-    )
+    completeness_url = f"{reverse('reports:completeness')}?month={month:%Y-%m}&province={factory.county.province.code}"
     form = ReasonForm(request.POST or None, prefix="late")
     status = 200
     if request.method == "POST":

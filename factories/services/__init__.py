@@ -5,9 +5,6 @@ transition with a ValidationError (a field → messages dict where it concerns f
 on a stale `expected_version` with ConflictError, and bumps `version` on every write.
 """
 
-# `services.selectors` stays reachable as it was when this was one module (the report form reads the figure
-# fields through it).
-from factories import selectors
 from factories.services.figures import DATA_FIELDS, figure_limits, parse_figures, validate_report_figures
 from factories.services.imports import (
     IMPORT_BATCH_SIZE,
@@ -40,6 +37,5 @@ __all__ = [
     "report_save_draft",
     "report_submit",
     "reports_approve_bulk",
-    "selectors",
     "validate_report_figures",
 ]
