@@ -25,6 +25,7 @@ register_converter(MonthConverter, "month")
 urlpatterns = [
     path("this-month/", views.this_month, name="this_month"),
     path("enter/<slug:factory_code>/<month:month>/", views.report_entry, name="report_entry"),
+    path("enter/<slug:factory_code>/<month:month>/check/", views.report_entry_check, name="report_entry_check"),
     # "reopen" in the name: the security log records it as a reopening (regional/middleware.py).
     path("late-entry/<slug:factory_code>/<month:month>/", views.late_entry_allow, name="late_entry_reopen"),
     path("review/", views.review_queue, name="review_queue"),

@@ -59,14 +59,19 @@ def this_month(request):
     return render(request, "factories/this_month.html", context)
 
 
-@login_required
-def report_entry(request, factory_code: str, month: datetime.date):
+def _enterable_factory(request, factory_code: str, month: datetime.date):
     scoping.require(scoping.is_county_official(request.user), _("Only county officials enter reports."))
     factory = scoping.get_in_scope_or_404(
         scoping.enterable_factories(request.user).select_related("county"), code=factory_code
     )
     if not selectors.factory_operates_in(factory, month):
         raise Http404(_("The factory was not in operation that month."))
+    return factory
+
+
+@login_required
+def report_entry(request, factory_code: str, month: datetime.date):
+    factory = _enterable_factory(request, factory_code, month)
     report = (
         scoping.visible_reports(request.user)
         .select_related("approved_by", "submitted_by")
@@ -147,6 +152,20 @@ def report_entry(request, factory_code: str, month: datetime.date):
     # A POST that gets here was refused (a saved one redirects): say so in the status too, 409 for a conflict.
     status = 409 if is_conflict else 400 if request.method == "POST" else 200
     return render(request, "factories/report_entry.html", context, status=status)
+
+
+@login_required
+@require_POST
+def report_entry_check(request, factory_code: str, month: datetime.date):
+    """The plausibility warnings of the figures typed so far, for the entry form to show before anything is
+    saved (htmx). Saves nothing; a figure the form refuses (or not typed yet) is left out of the check, and its
+    error is the form's to show on saving."""
+    factory = _enterable_factory(request, factory_code, month)
+    form = MonthlyReportForm(request.POST, month=month, capacity_unit=factory.capacity_unit)
+    form.is_valid()  # fills cleaned_data with every figure that is valid on its own
+    figures = {name: form.cleaned_data.get(name) for name in selectors.FIGURE_FIELDS}
+    warnings = selectors.report_warnings(report=MonthlyReport(factory=factory, month=month, **figures))
+    return render(request, "factories/_figure_warnings.html", {"warnings": warnings})
 
 
 # --- one report ---------------------------------------------------------------------------------------

@@ -121,3 +121,25 @@ def test_a_report_goes_from_entry_through_return_to_approval(
         "carol",
     ]
     assert script_errors == []
+
+
+def test_a_warning_shows_while_figures_are_typed_before_anything_is_saved(live_server, page, alice, alpha_factory):
+    month = first_of_month(timezone.localdate())
+    script_errors = []
+    page.on("pageerror", lambda error: script_errors.append(str(error)))
+    log_in(page, live_server, "alice")
+    page.goto(f"{live_server.url}/reports/enter/{alpha_factory.code}/{month:%Y-%m}/")
+
+    # When Alice types a physical output above the factory's monthly capacity (6,000 a year) and moves on
+    page.fill("#id_physical_output", "800")
+    page.press("#id_physical_output", "Tab")
+
+    # Then the warning is there before she saves, and nothing was saved
+    expect(page.get_by_test_id("warnings")).to_contain_text("above the factory's design capacity of 500.00 a month")
+    assert MonthlyReport.objects.count() == 0
+
+    # When she corrects it, the warning goes
+    page.fill("#id_physical_output", "95")
+    page.press("#id_physical_output", "Tab")
+    expect(page.get_by_test_id("warnings")).to_have_count(0)
+    assert script_errors == []

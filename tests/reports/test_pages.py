@@ -250,3 +250,27 @@ def test_completeness_query_count_does_not_grow_with_counties(client, erin, nort
 
     # Expect 5 queries: session, user, provinces for the filter, factories per county, report counts.
     assert (at_two, at_twenty) == (5, 5)
+
+
+def test_the_live_check_returns_the_warnings_of_the_figures_typed_so_far_and_saves_nothing(
+    client, alice, alpha_factory, open_month
+):
+    url = reverse("reports:report_entry_check", args=[alpha_factory.code, open_month])
+    client = client_for(client, alice)
+
+    above_capacity = client.post(url, {"physical_output": "800", "days_worked": "not a number"})
+    plausible = client.post(url, {"physical_output": "95"})
+
+    assert above_capacity.status_code == plausible.status_code == 200
+    assert "above the factory&#x27;s design capacity of 500.00 a month" in above_capacity.content.decode()
+    assert b'data-testid="warnings"' not in plausible.content
+    assert not MonthlyReport.objects.exists()
+
+
+@pytest.mark.parametrize(("persona", "status"), [("bob", 404), ("carol", 403), ("erin", 403)])
+def test_only_the_countys_officials_use_the_live_check(client, request, persona, status, alpha_factory, open_month):
+    url = reverse("reports:report_entry_check", args=[alpha_factory.code, open_month])
+
+    response = client_for(client, request.getfixturevalue(persona)).post(url, {"physical_output": "800"})
+
+    assert response.status_code == status

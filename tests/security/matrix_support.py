@@ -73,6 +73,7 @@ class World:
             "county_detail": {"slug": objects["alpha"].slug},
             "province_detail": {"code": objects["north"].code},
             "reports:report_entry": {"factory_code": objects["factory"].code, "month": objects["this_month"]},
+            "reports:report_entry_check": {"factory_code": objects["factory"].code, "month": objects["this_month"]},
             "reports:report_import_commit": {"pk": objects["import"].pk},
             "reports:report_detail": {"pk": objects["draft"].pk},
             "reports:report_approve": {"pk": objects["submitted"].pk},

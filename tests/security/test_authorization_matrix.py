@@ -213,6 +213,7 @@ EXPECTED = {
     "api/^": {"GET": (404, 404, 404, 404, 404, 404), "POST": (404, 404, 404, 404, 404, 404)},  # /api/
     "set_language": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /i18n/setlang/
     "reports:this_month": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 200, 403, 403, 403, 403)},  # /reports/this-month/
+    "reports:report_entry_check": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 200, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/check/
     "reports:report_entry": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 400, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/
     "reports:review_queue": {"GET": (302, 403, 200, 200, 403, 403), "POST": (302, 403, 200, 200, 403, 403)},  # /reports/review/
     "reports:review_bulk_approve": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 302, 302, 403, 403)},  # /reports/review/approve/
