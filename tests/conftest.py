@@ -50,8 +50,10 @@ def end_stray_database_sessions(django_db_setup, django_db_blocker):
     """Threads of live servers and concurrency tests can still hold a connection when the session ends, and
     PostgreSQL refuses to drop a database somebody is connected to; the test database is ours alone."""
     yield
+    # A run in which no test uses the database (tests/bench alone) creates no test database: nothing to end.
+    is_test_database = connection.settings_dict["NAME"].startswith("test_")
     with django_db_blocker.unblock():
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and is_test_database:
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
