@@ -26,11 +26,11 @@ def days_in_month(month: datetime.date) -> int:
 
 
 def month_label(month: datetime.date) -> str:
-    return date_format(month, "F Y")
+    return date_format(month, "YEAR_MONTH_FORMAT")
 
 
 def day_label(day: datetime.date) -> str:
-    return date_format(day, "j F Y")
+    return date_format(day, "DATE_FORMAT")
 
 
 def entry_deadline(month: datetime.date) -> datetime.date:

@@ -5,13 +5,15 @@ import datetime
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from factories import selectors
 from factories.models import MonthlyReport
 
 register = template.Library()
 
-STATE_LABELS = {"missing": _("missing"), **dict(MonthlyReport.Status.choices)}
+# Lazy: built at import, read per request in the reader's language.
+STATE_LABELS = {"missing": gettext_lazy("missing"), **dict(MonthlyReport.Status.choices)}
 
 
 @register.simple_tag

@@ -8,7 +8,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 
+from factories.selectors import entry_deadline, first_of_month
+from tests.builders import FactoryBuilder
 from tests.conftest import client_for
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ko" / "LC_MESSAGES"
@@ -105,3 +108,23 @@ def test_a_korean_browser_gets_the_county_officials_page_in_korean(client, alice
     assert "Alpha 군 공장들의 월별 생산 보고서." in page
     assert "우리 보고서 전체" in page
     assert "Monthly production reports" not in page
+
+
+def test_dates_and_states_follow_the_readers_language(client, alice, alpha_county):
+    # Given a county official with a factory that has not reported this month
+    FactoryBuilder(county=alpha_county)
+    month = first_of_month(timezone.localdate())
+    deadline = entry_deadline(month)
+    client_for(client, alice)
+
+    # When she reads her month in Korean, then in English
+    korean = client.get(reverse("reports:this_month"), HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    english = client.get(reverse("reports:this_month"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    # Then Korean dates read year, month, day and the report's state is Korean
+    assert f"{month.year}년 {month.month}월" in korean
+    assert f"{deadline.year}년 {deadline.month}월 {deadline.day}일" in korean
+    assert ">미제출<" in korean
+    # And English keeps the house's day-first dates
+    assert f"{deadline.day} {deadline:%B} {deadline.year}" in english
+    assert ">missing<" in english
