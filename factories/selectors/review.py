@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from factories.models import LateEntryGrant, MonthlyReport
@@ -36,7 +36,7 @@ class MissingReport:
 
     factory_name: str
     factory_code: str
-    has_draft: bool
+    draft_id: int | None
     late_entry_granted: bool
 
     def __str__(self) -> str:
@@ -83,7 +83,7 @@ def completeness(*, user, month: datetime.date, province_id: int | None = None) 
         factories.annotate(
             is_reported=Count("reports", filter=Q(reports__month=month, reports__first_submitted_at__isnull=False)),
             is_returned=Count("reports", filter=Q(reports__month=month, reports__status=MonthlyReport.Status.RETURNED)),
-            has_report=Exists(MonthlyReport.objects.filter(factory=OuterRef("pk"), month=month)),
+            report_id=Subquery(MonthlyReport.objects.filter(factory=OuterRef("pk"), month=month).values("pk")[:1]),
             has_late_entry_grant=Exists(LateEntryGrant.objects.filter(factory=OuterRef("pk"), month=month)),
         )
         .select_related("county__province")
@@ -97,7 +97,7 @@ def completeness(*, user, month: datetime.date, province_id: int | None = None) 
         row.expected += 1
         if not factory.is_reported:
             row.missing_factories.append(
-                MissingReport(factory.name, factory.code, factory.has_report, factory.has_late_entry_grant)
+                MissingReport(factory.name, factory.code, factory.report_id, factory.has_late_entry_grant)
             )
         elif factory.is_returned:
             row.returned_factories.append(factory.name)

@@ -161,3 +161,15 @@ def test_only_administrators_see_the_late_entry_buttons(client, carol, alpha_fac
 
     assert page.status_code == 200
     assert b"Allow late entry" not in page.content
+
+
+def test_a_draft_left_in_a_closed_month_links_to_its_page_instead_of_a_late_entry(
+    client, alice, frank, alpha_factory, closed_month
+):
+    draft = MonthlyReportBuilder(factory=alpha_factory, month=closed_month, created_by=alice)
+
+    page = client_for(client, frank).get(reverse("reports:completeness") + f"?month={closed_month:%Y-%m}")
+
+    content = page.content.decode()
+    assert reverse("reports:report_detail", args=[draft.pk]) in content  # where it can be reopened
+    assert reverse("reports:late_entry_reopen", args=[alpha_factory.code, closed_month]) not in content
