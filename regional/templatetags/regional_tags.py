@@ -4,11 +4,21 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from regional.selectors import ProgrammeStatus
 
 register = template.Library()
+
+
+@register.filter
+def local_name(place) -> str:
+    """A province's or county's name in the reader's language: its Korean name on a Korean page (when the
+    reference data has one), its English name otherwise."""
+    if (get_language() or "").startswith("ko") and place.name_ko:
+        return place.name_ko
+    return place.name_en
 
 
 @register.simple_tag

@@ -128,3 +128,17 @@ def test_dates_and_states_follow_the_readers_language(client, alice, alpha_count
     # And English keeps the house's day-first dates
     assert f"{deadline.day} {deadline:%B} {deadline.year}" in english
     assert ">missing<" in english
+
+
+def test_place_names_follow_the_readers_language(client, erin, alpha_county):
+    # Given a province whose Korean name the reference data knows (Northland: 시험도)
+    province = alpha_county.province
+    client_for(client, erin)
+
+    # When an analyst lists the counties in Korean, then in English
+    korean = client.get(reverse("county_list"), {"q": "Alpha"}, HTTP_ACCEPT_LANGUAGE="ko").content.decode()
+    english = client.get(reverse("county_list"), {"q": "Alpha"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    # Then the province column reads in the page's language (the county's own cell shows both scripts)
+    assert f">{province.name_ko}</a>" in korean and f">{province.name_en}</a>" not in korean
+    assert f">{province.name_en}</a>" in english
