@@ -9,6 +9,11 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
+def reads_korean() -> bool:
+    """Whether the current request's language is Korean (place names are then shown in Korean)."""
+    return (get_language() or "").startswith("ko")
+
+
 class Province(models.Model):
     class Kind(models.TextChoices):
         PROVINCE = "province", _("province")
@@ -34,7 +39,8 @@ class Province(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name_en
+        # In the reader's language, like the rest of the page; exports and the API use the English name field.
+        return self.name_ko if reads_korean() and self.name_ko else self.name_en
 
 
 class County(models.Model):
@@ -77,7 +83,8 @@ class County(models.Model):
         indexes = [models.Index(fields=["kind"])]
 
     def __str__(self) -> str:
-        return f"{self.name_en} {self.get_kind_display()}"
+        # The Korean name carries its kind already (성천군); the English one gets it spelled out (Songchon county).
+        return self.name_ko if reads_korean() and self.name_ko else f"{self.name_en} {self.get_kind_display()}"
 
     @property
     def is_in_programme_scope(self) -> bool:

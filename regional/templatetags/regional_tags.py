@@ -4,9 +4,9 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.utils.html import format_html
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from regional.models import reads_korean
 from regional.selectors import ProgrammeStatus
 
 register = template.Library()
@@ -16,7 +16,7 @@ register = template.Library()
 def local_name(place) -> str:
     """A province's or county's name in the reader's language: its Korean name on a Korean page (when the
     reference data has one), its English name otherwise."""
-    if (get_language() or "").startswith("ko") and place.name_ko:
+    if reads_korean() and place.name_ko:
         return place.name_ko
     return place.name_en
 

@@ -105,7 +105,7 @@ def test_a_korean_browser_gets_the_county_officials_page_in_korean(client, alice
     assert response.status_code == 200
     assert '<html lang="ko">' in page
     assert "<h1>이달</h1>" in page
-    assert "Alpha 군 공장들의 월별 생산 보고서." in page
+    assert f"{alice.county.name_ko} 공장들의 월별 생산 보고서." in page  # 시험군: the county's Korean name
     assert "우리 보고서 전체" in page
     assert "Monthly production reports" not in page
 
