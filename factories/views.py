@@ -411,12 +411,17 @@ def completeness(request):
         province = next((p for p in provinces if p.code == code), None)
     rows = selectors.completeness(user=user, month=month, province_id=province.pk if province else None)
     totals = {key: sum(getattr(row, key) for row in rows) for key in ("expected", "submitted", "on_time", "approved")}
+    # The totals stay those of the whole scope; the table can be narrowed to the counties someone must chase.
+    only_gaps = request.GET.get("gaps") == "1"
+    if only_gaps:
+        rows = [row for row in rows if row.missing_factories or row.returned_factories]
     context = {
         "month": month,
         "rows": rows,
         "totals": totals,
         "provinces": provinces,
         "province": province,
+        "only_gaps": only_gaps,
         "deadline": selectors.entry_deadline(month),
         "can_allow_late_entry": scoping.is_administrator(user) and selectors.is_month_closed(month),
         "previous_month": selectors.add_months(month, -1),

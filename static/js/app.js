@@ -1,7 +1,7 @@
 // Small progressive enhancements; every page works without them. No inline script anywhere (CSP).
 document.addEventListener("DOMContentLoaded", () => {
   // Auto-submit filter forms whose selects carry data-autosubmit.
-  document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+  document.querySelectorAll("select[data-autosubmit], input[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form.requestSubmit());
   });
   // "Select all" checkboxes: <input type="checkbox" data-select-all="name-of-boxes">

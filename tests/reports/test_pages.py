@@ -274,3 +274,20 @@ def test_only_the_countys_officials_use_the_live_check(client, request, persona,
     response = client_for(client, request.getfixturevalue(persona)).post(url, {"physical_output": "800"})
 
     assert response.status_code == status
+
+
+def test_completeness_can_show_only_the_counties_with_reports_missing_or_returned(
+    client, carol, alice, alpha_factory, beta_factory, closed_month
+):
+    MonthlyReportBuilder(factory=beta_factory, month=closed_month, approved=True)
+    url = reverse("reports:completeness")
+    client = client_for(client, carol)
+
+    everything = client.get(url, {"month": f"{closed_month:%Y-%m}"})
+    gaps = client.get(url, {"month": f"{closed_month:%Y-%m}", "gaps": "1"})
+
+    assert [row.county_name for row in everything.context["rows"]] == ["Alpha county", "Beta county"]
+    assert [row.county_name for row in gaps.context["rows"]] == ["Alpha county"]  # Beta has reported
+    # The totals still count the whole province, and the month links keep the filter
+    assert gaps.context["totals"] == everything.context["totals"]
+    assert "gaps=1" in gaps.content.decode().split('class="month-nav"')[1].split("</nav>")[0]
