@@ -2,6 +2,7 @@
 
 import pytest
 
+from factories import selectors, services
 from factories.models import MonthlyReport, ReportEvent
 from tests.api.conftest import this_month
 from tests.builders import FactoryBuilder, MonthlyReportBuilder
@@ -235,3 +236,17 @@ def test_a_plausibility_warning_needs_a_comment_before_submitting(alice, as_user
     assert refused.status_code == 400
     assert refused.json() == {"comment": ["Explain the figures flagged above in the comment before submitting."]}
     assert (accepted.status_code, accepted.json()["status"]) == (200, "submitted")
+
+
+def test_a_late_entry_allowed_by_an_administrator_opens_a_closed_month_to_the_api_too(
+    alice, frank, as_user, alphas_factory
+):
+    closed = selectors.add_months(this_month(), -3)
+    refused = create_draft(as_user(alice), month=closed.strftime("%Y-%m"))
+    services.late_entry_allow(factory=alphas_factory, month=closed, user=frank, reason="Figures found on paper.")
+
+    created = create_draft(as_user(alice), month=closed.strftime("%Y-%m"))
+
+    assert refused.status_code == 400 and "entry period" in str(refused.json())
+    assert created.status_code == 201
+    assert MonthlyReport.objects.get(month=closed).is_reopened is True
