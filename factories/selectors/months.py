@@ -64,7 +64,7 @@ def month_closed_reason(month: datetime.date, today: datetime.date | None = None
             "month": month_label(month),
             "start": day_label(first_of_month(month)),
         }
-    if today > entry_deadline(month):
+    if is_month_closed(month, today):
         return _("The entry period for %(month)s ended on %(deadline)s.") % {
             "month": month_label(month),
             "deadline": day_label(entry_deadline(month)),
