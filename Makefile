@@ -10,6 +10,11 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/regional
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=false
+# Then a focused set on SQLite (what `make run` uses), Celery in-process; its one comparison with PostgreSQL
+# computes the same year in a scratch database next to the test database (created and dropped by the test).
+SQLITE_TESTS ?= tests/sqlite
+SQLITE_TEST_ENV := DATABASE_URL=sqlite:///$(CURDIR)/.sqlite-tests.sqlite3 REDIS_URL= CELERY_TASK_ALWAYS_EAGER=true \
+	COMPARISON_DATABASE_URL=$(TEST_DATABASE_URL)_sqlite_comparison
 
 .PHONY: install run setup test lint format bench bench-quick clean
 
@@ -33,7 +38,8 @@ run: setup
 
 test: install
 	$(PY) manage.py collectstatic --noinput -v0
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(PY) -m pytest --ignore=tests/sqlite $(PYTEST_ARGS)
+	$(if $(SQLITE_TESTS),$(SQLITE_TEST_ENV) $(PY) -m pytest -p no:cacheprovider $(SQLITE_TESTS) $(SQLITE_PYTEST_ARGS))
 
 lint: install
 	$(VENV)/bin/ruff check .

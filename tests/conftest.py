@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from playwright.sync_api import sync_playwright
 
@@ -46,7 +47,21 @@ def page(browser):
 
 
 @pytest.fixture(scope="session", autouse=True)
-def end_stray_database_sessions(django_db_setup, django_db_blocker):
+def required_database():
+    """The suite tests what production runs: PostgreSQL. Without a DATABASE_URL the settings fall back to SQLite,
+    and a run that silently tested SQLite would pass the PostgreSQL-only code unseen; tests/sqlite overrides this
+    fixture with the opposite demand."""
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if engine != "django.db.backends.postgresql":
+        pytest.exit(
+            f"The test suite runs on PostgreSQL only, not {engine}: set DATABASE_URL (make test does), and run "
+            "tests/sqlite separately (make test runs it second).",
+            returncode=4,
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def end_stray_database_sessions(required_database, django_db_setup, django_db_blocker):
     """Threads of live servers and concurrency tests can still hold a connection when the session ends, and
     PostgreSQL refuses to drop a database somebody is connected to; the test database is ours alone."""
     yield
