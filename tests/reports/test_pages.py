@@ -1,6 +1,7 @@
 """The report pages as a user meets them: the form's errors next to fields, the deadline in words,
 read-only reports, and query counts that do not grow with the number of rows."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -141,11 +142,12 @@ def test_completeness_counts_expected_submitted_on_time_and_approved(
     FactoryBuilder(county=alpha_county, kind="paper", name="Alpha Paper Mill")
     deadline = selectors.entry_deadline(closed_month)
     MonthlyReportBuilder(factory=alpha_factory, month=closed_month, approved=True)
-    MonthlyReport.objects.filter(factory=alpha_factory).update(first_submitted_at=f"{deadline}T09:00+09:00")
+    # The last second of the deadline day in Pyongyang is on time; midnight after it is late.
+    MonthlyReport.objects.filter(factory=alpha_factory).update(first_submitted_at=f"{deadline}T23:59:59+09:00")
     MonthlyReportBuilder(factory=late, month=closed_month, submitted=True)
-    MonthlyReport.objects.filter(factory=late).update(first_submitted_at=f"{deadline}T23:59:59.999+09:00")
+    day_after = deadline + datetime.timedelta(days=1)
+    MonthlyReport.objects.filter(factory=late).update(first_submitted_at=f"{day_after}T00:00:00+09:00")
     client_for(client, carol)
-    MonthlyReport.objects.filter(factory=late).update(first_submitted_at=f"{add_months(closed_month, 2)}T09:00+09:00")
 
     response = client.get(reverse("reports:completeness"), {"month": closed_month.strftime("%Y-%m")})
 

@@ -15,13 +15,14 @@ CUTOFF = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=LOCAL)
 
 
 def on_time(month: datetime.date) -> datetime.datetime:
-    """The evening of the deadline day: still on time."""
-    return datetime.datetime.combine(entry_deadline(month), datetime.time(20, 0), tzinfo=LOCAL)
+    """The last second of the deadline day in the programme's time zone: still on time."""
+    return datetime.datetime.combine(entry_deadline(month), datetime.time(23, 59, 59), tzinfo=LOCAL)
 
 
 def late(month: datetime.date) -> datetime.datetime:
-    """The morning after the deadline day: late."""
-    return datetime.datetime.combine(entry_deadline(month) + datetime.timedelta(days=1), datetime.time(9), tzinfo=LOCAL)
+    """Midnight after the deadline day in the programme's time zone: one second too late. (A deadline taken at
+    UTC midnight, nine hours later, would count it on time.)"""
+    return datetime.datetime.combine(entry_deadline(month) + datetime.timedelta(days=1), datetime.time(0), tzinfo=LOCAL)
 
 
 def operating_factory(county, *, commissioned_on=datetime.date(2020, 1, 1), **kwargs) -> Factory:
