@@ -165,6 +165,9 @@ def test_csv_export_is_streamed_and_neutralises_formulas(client, carol, alpha_fa
     MonthlyReportBuilder(factory=alpha_factory, month="2025-01-01", comment='=HYPERLINK("http://x")')
     MonthlyReportBuilder(factory=alpha_factory, month="2025-02-01", comment="@SUM(A1)")
     MonthlyReportBuilder(factory=alpha_factory, month="2025-03-01", comment="\tTAB")
+    MonthlyReportBuilder(factory=alpha_factory, month="2025-04-01", comment="-2+3")
+    MonthlyReportBuilder(factory=alpha_factory, month="2025-05-01", comment="+41")
+    MonthlyReportBuilder(factory=alpha_factory, month="2025-06-01", comment="\rCR")
     client_for(client, carol)
 
     response = client.get(reverse("reports:report_export_csv"), {"factory": "alpha-foodstuff"})
@@ -177,6 +180,9 @@ def test_csv_export_is_streamed_and_neutralises_formulas(client, carol, alpha_fa
     assert ',"\'=HYPERLINK(""http://x"")",' in lines[1]
     assert ",'@SUM(A1)," in lines[2]
     assert ",'\tTAB," in lines[3]
+    assert ",'-2+3," in lines[4]
+    assert ",'+41," in lines[5]
+    assert ',"\'\rCR",' in text
 
 
 def test_xlsx_export_follows_the_filters_and_scope(client, bob, alpha_factory, beta_factory):

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -27,7 +27,7 @@ figures = st.one_of(
 )
 versions = st.sampled_from(["fresh", "stale", "missing"])
 action = st.one_of(
-    st.tuples(st.just("save"), st.sampled_from(["alice", "bob"]), st.sampled_from([0, -12]), figures, versions),
+    st.tuples(st.just("save"), st.sampled_from(["alice", "bob"]), st.sampled_from([0, -1, -12]), figures, versions),
     st.tuples(st.just("submit"), st.sampled_from(["alice", "bob"]), st.integers(0, 5), versions),
     st.tuples(st.just("approve"), st.sampled_from(["carol", "dave", "erin"]), st.integers(0, 5), versions),
     st.tuples(
@@ -36,6 +36,26 @@ action = st.one_of(
     st.tuples(st.just("reopen"), st.sampled_from(["frank", "carol"]), st.integers(0, 5), st.text(max_size=20)),
 )
 STATUSES_SEEN: dict[int, int] = {}
+# Per kind of write, how many were accepted (2xx, or the browser's redirect) and how many refused (4xx).
+OUTCOMES: dict[str, dict[str, int]] = {}
+ACCEPTED = {200, 201, 302}
+# One sequence that is always tried first: each kind of write once accepted and once refused, so the run
+# cannot pass by refusing everything. Reports are picked by position: 0 is Alice's, 1 is Bob's.
+EVERY_WRITE_ACCEPTED_AND_REFUSED = [
+    ("save", "alice", -1, VALID, "missing"),  # Alice's previous month: created
+    ("save", "bob", -1, VALID, "missing"),  # Bob's: created
+    ("save", "alice", -12, VALID, "missing"),  # a closed month: refused
+    ("submit", "bob", 0, "fresh"),  # Alice's report, not Bob's: refused
+    ("submit", "alice", 0, "fresh"),
+    ("submit", "bob", 1, "fresh"),
+    ("approve", "dave", 0, "fresh"),  # another province's reviewer: refused
+    ("approve", "carol", 0, "fresh"),
+    ("return", "alice", 1, "fresh", "no"),  # a county official: refused
+    ("return", "carol", 1, "fresh", "Days worked look wrong."),
+    ("reopen", "carol", 0, "no"),  # not an administrator: refused
+    ("reopen", "frank", 0, "The factory corrected its register."),
+    ("save", "alice", -1, {**VALID, "days_worked": "-1"}, "fresh"),  # a hostile figure: refused
+]
 
 
 @pytest.fixture
@@ -57,17 +77,31 @@ def _report(index: int) -> MonthlyReport | None:
     return reports[index % len(reports)] if reports else None
 
 
+def test_random_sequences_of_writes_never_fail_with_5xx_and_leave_every_integrity_check_clean(
+    settings, factories, alice, bob, carol, dave, erin, frank
+):
+    # The previous month has ended and stays open for entry whatever today's date: both can be written.
+    settings.REPORT_ENTRY_DAYS_AFTER_MONTH_END = 40
+    OUTCOMES.clear()
+    users = {user.username: user for user in (alice, bob, carol, dave, erin, frank)}
+    apis = {name: token_client(user)[0] for name, user in users.items()}
+
+    random_sequences_of_writes(factories, users, apis)
+
+    accepted = {kind for kind, counts in OUTCOMES.items() if counts.get("accepted")}
+    refused = {kind for kind, counts in OUTCOMES.items() if counts.get("refused")}
+    every_kind = {"save", "submit", "approve", "return", "reopen"}
+    assert (accepted, refused) == (every_kind, every_kind), OUTCOMES
+
+
 @hypothesis_settings(
     max_examples=60,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(actions=st.lists(action, min_size=1, max_size=20))
-def test_random_sequences_of_writes_never_fail_with_5xx_and_leave_every_integrity_check_clean(
-    factories, alice, bob, carol, dave, erin, frank, actions
-):
-    users = {user.username: user for user in (alice, bob, carol, dave, erin, frank)}
-    apis = {name: token_client(user)[0] for name, user in users.items()}
+@example(actions=EVERY_WRITE_ACCEPTED_AND_REFUSED)
+def random_sequences_of_writes(factories, users, apis, actions):
     this_month = first_of_month(timezone.localdate())
 
     for step in actions:
@@ -104,6 +138,9 @@ def test_random_sequences_of_writes_never_fail_with_5xx_and_leave_every_integrit
             response = browser.post(reverse("reports:report_reopen", args=[report.pk]), {"reopen-reason": step[3]})
         STATUSES_SEEN[response.status_code] = STATUSES_SEEN.get(response.status_code, 0) + 1
         assert response.status_code in ACCEPTABLE, (step, response.status_code, response.content[:300])
+        outcome = "accepted" if response.status_code in ACCEPTED else "refused"
+        OUTCOMES.setdefault(kind, {}).setdefault(outcome, 0)
+        OUTCOMES[kind][outcome] += 1
 
     # What the worker does after approvals and reopenings, then the nightly integrity check
     recompute_requests_process_pending()

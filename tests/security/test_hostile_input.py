@@ -10,6 +10,7 @@ import json
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given
@@ -75,6 +76,12 @@ def alpha_factory(alpha_county):
 
 
 @pytest.fixture
+def alpha_garment(alpha_county):
+    """A second factory of Alpha with no report yet: a new report for the open month would be accepted."""
+    return FactoryBuilder(code="alpha-garment", county=alpha_county, name="Alpha Garment Factory", kind="garment")
+
+
+@pytest.fixture
 def alpha_draft(alpha_factory, open_month):
     return MonthlyReportBuilder(factory=alpha_factory, month=open_month)
 
@@ -121,23 +128,30 @@ JSON_HOSTILE = st.one_of(
 @EXAMPLES
 @given(field=st.sampled_from(FIGURE_FIELDS), value=JSON_HOSTILE)
 def test_the_api_refuses_every_hostile_figure_on_create_and_change_with_400_and_changes_nothing(
-    alice, alpha_factory, alpha_draft, open_month, field, value
+    alice, alpha_garment, alpha_draft, open_month, field, value
 ):
     _count("API create and change")
     api, _token = token_client(alice)
     before = _snapshot()
     # NaN and Infinity are not JSON; sent as such they must be refused as a malformed body.
     body = json.dumps({**VALID, field: value, "version": alpha_draft.version}, allow_nan=True)
+    # A new report for the open month: only the figure can be what is refused.
+    new_report = {**VALID, "factory": alpha_garment.code, "month": f"{open_month:%Y-%m}"}
 
     changed = api.patch(reverse("api:report-detail", args=[alpha_draft.pk]), body, content_type="application/json")
     created = api.post(
         reverse("api:report-list"),
-        json.dumps({**VALID, field: value, "factory": alpha_factory.code, "month": "2030-01"}, allow_nan=True),
+        json.dumps({**new_report, field: value}, allow_nan=True),
         content_type="application/json",
     )
 
     assert changed.status_code == 400, changed.content
     assert created.status_code == 400, created.content
+    assert _snapshot() == before
+    # The same request with valid figures is accepted (and undone, so the next example starts alike).
+    with transaction.atomic():
+        assert api.post(reverse("api:report-list"), new_report, format="json").status_code == 201
+        transaction.set_rollback(True)
     assert _snapshot() == before
 
 
@@ -263,6 +277,7 @@ def test_the_api_csv_export_neutralises_every_formula(carol, reports_with_formul
     response = api.get("/api/v1/reports/?format=csv")
 
     content = b"".join(response.streaming_content) if response.streaming else response.content
-    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
-    assert len(rows) == 1 + len(FORMULAS)
-    assert not [value for row in rows[1:] for value in row if value[:1] in ("=", "+", "@", "\t", "\r")]
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    assert len(rows) == len(FORMULAS)
+    assert sorted(row["comment"] for row in rows) == sorted("'" + formula for formula in FORMULAS)
+    assert not [value for row in rows for value in row.values() if value[:1] in ("=", "+", "-", "@", "\t", "\r")]

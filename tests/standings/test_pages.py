@@ -283,7 +283,13 @@ def test_the_run_comparison_costs_the_same_number_of_queries_for_2_and_20_counti
 
     # Expect 5 queries: session, user, the two runs, both runs' standings.
     with django_assert_num_queries(5):
-        client.get(reverse("standings:run_compare"), {"earlier": earlier.pk, "later": later.pk})
+        response = client.get(reverse("standings:run_compare"), {"earlier": earlier.pk, "later": later.pk})
+
+    # Alpha's doubled output moved it from last to first, and every ranked county's composite moved with the
+    # goalposts: all of them are listed, Alpha first.
+    assert response.status_code == 200
+    assert len(response.context["changes"]) == county_count
+    assert f"{county_count} → 1" in response.content.decode()
 
 
 # --- methodology in the admin --------------------------------------------------------------------------------------

@@ -99,9 +99,15 @@ def test_two_workers_serving_the_same_request_at_once_publish_exactly_one_run(al
     for thread in threads:
         thread.join(60)
 
-    assert StandingsRun.objects.filter(year=2025).count() == 1
-    statuses = sorted(outcome.status if outcome else "nothing" for outcome in results.values())
-    assert "published" in statuses
+    run = StandingsRun.objects.get(year=2025)
+    assert not [outcome for outcome in results.values() if isinstance(outcome, Exception)], results
+    statuses = {name: outcome.status if outcome else "nothing" for name, outcome in results.items()}
+    # Exactly one worker published the one run; the other found the request taken ("nothing"), the year busy,
+    # or (coming after the first had finished computing) the inputs unchanged. Never a second publication.
+    (publisher,) = [name for name, status in statuses.items() if status == RecomputeOutcome.PUBLISHED]
+    assert results[publisher].run == run
+    (other,) = [status for name, status in statuses.items() if name != publisher]
+    assert other in ("nothing", RecomputeOutcome.BUSY, RecomputeOutcome.UNCHANGED)
     assert RecomputeRequest.objects.get(year=2025).is_pending is False
 
 
