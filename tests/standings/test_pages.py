@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -184,10 +185,21 @@ def test_county_page_explains_the_rank_change_by_indicator_and_links_each_figure
     html = response.content.decode()
     assert response.status_code == 200
     assert "Why the rank changed" in html
-    standing = StandingsRun.objects.latest("pk").county_standings.get(county__slug="kp-northland-alpha")
-    previous = StandingsRun.objects.earliest("pk").county_standings.get(county__slug="kp-northland-alpha")
-    moved = standing.contributions()["plan_fulfilment"] - previous.contributions()["plan_fulfilment"]
-    assert f"{moved:+.2f}" in html
+    # Worked by hand from build_counties(6): in the first run Alpha (output 8,000, the lowest) scores 0 on plan,
+    # growth, range and local, 100 on discipline (all on time): composite 15 × 100 ÷ 100 = 15.00, rank 6. With
+    # its output at 30,000 Alpha holds the maximum of plan fulfilment (300 %) and growth (30,000 ÷ 9,000 − 1):
+    # 100 each, so plan contributes 35 × 100 ÷ 100 = 35.00 (+35.00), growth 20.00 (+20.00); range and local
+    # stay at the minimum (0.00), discipline at 15.00: composite 70.00.
+    assert "(rank 6, composite 15.00), the composite is now 70.00" in html
+    table = html.split('id="explanation-table"', 1)[1].split("</table>", 1)[0]
+    rows = [re.findall(r'<td class="num[^"]*">([^<]*)<', row) for row in table.split('<th scope="row">')[1:]]
+    assert [row[-4:] for row in rows] == [
+        ["100.00", "0.00", "35.00", "+35.00"],
+        ["100.00", "0.00", "20.00", "+20.00"],
+        ["0.00", "0.00", "0.00", "+0.00"],
+        ["0.00", "0.00", "0.00", "+0.00"],
+        ["100.00", "15.00", "15.00", "+0.00"],
+    ]
     assert "/reports/list/?county=kp-northland-alpha&amp;year=2025&amp;status=approved" in html
     assert 'id="county-history-data"' in html
 
