@@ -69,7 +69,7 @@ def live_api(programme, tmp_path):
     )
     base_url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # generous: gunicorn's start on a busy machine, not a measurement
         while True:
             try:
                 with urllib.request.urlopen(f"{base_url}/api/schema/", timeout=5) as response:
@@ -119,8 +119,6 @@ include-method-regex = "^(POST|PATCH)$"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403", "404", "409", "429"]
 """
     )
-    started = time.monotonic()
-
     run = subprocess.run(
         [
             str(Path(sys.executable).parent / "schemathesis"),
@@ -145,10 +143,9 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403",
         timeout=600,
     )
 
-    elapsed_seconds = time.monotonic() - started
     output = run.stdout + run.stderr
     summary = re.search(r"Test cases:\s*\n\s*(.+)", output)
-    print(f"schemathesis: {elapsed_seconds:.0f} s; {summary.group(1) if summary else '?'}")
+    print(f"schemathesis: {summary.group(1) if summary else '?'}")
     assert run.returncode == 0, output[-20_000:]
     assert "Selected: 29/29" in output
     assert "object_level_authorization` will not run" not in output

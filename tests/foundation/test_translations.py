@@ -18,11 +18,11 @@ CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ko" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrs%]")
 
 
-def _entries():
+def _entries(path: Path = CATALOGUE / "django.po"):
     """The live entries of the .po file (obsolete `#~` ones left out), each a dict of its keywords
     (msgctxt, msgid, msgid_plural, msgstr, msgstr[0] …) with their decoded text, plus its set of flags."""
     entries, entry, keyword = [], None, None
-    for line in [*(CATALOGUE / "django.po").read_text(encoding="utf-8").splitlines(), ""]:
+    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
             if entry and "msgid" in entry:
                 entries.append(entry)

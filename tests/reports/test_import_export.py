@@ -3,7 +3,6 @@ formula injection neutralised)."""
 
 import datetime
 import io
-import time
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -119,7 +118,8 @@ def test_an_approved_report_is_never_overwritten_by_an_import(carol, alpha_facto
     assert MonthlyReport.objects.get().output_value_thousand_won == 7
 
 
-def test_ten_thousand_rows_import_in_seconds(frank, alpha_county, capsys):
+def test_ten_thousand_rows_import_whole_with_a_history_row_and_an_event_each(frank, alpha_county):
+    # How fast is measured by `make bench` (bench/README.md), never here: a busy machine must not fail the suite.
     factories = Factory.objects.bulk_create(
         Factory(
             code=f"bulk-{n}",
@@ -127,6 +127,7 @@ def test_ten_thousand_rows_import_in_seconds(frank, alpha_county, capsys):
             name=f"Bulk {n}",
             kind="other",
             status="in_operation",
+            commissioned_on=datetime.date(2019, 1, 1),
             design_capacity=100000,
         )
         for n in range(125)
@@ -138,24 +139,14 @@ def test_ten_thousand_rows_import_in_seconds(frank, alpha_county, capsys):
     ]
     content = csv_of(*lines)
 
-    started, started_cpu = time.perf_counter(), time.process_time()
     report_import, parsed = services.report_import_preview(user=frank, file_name="big.csv", content=content)
-    preview_seconds, preview_cpu = time.perf_counter() - started, time.process_time() - started_cpu
-    started, started_cpu = time.perf_counter(), time.process_time()
     services.report_import_commit(report_import=report_import, user=frank)
-    commit_seconds, commit_cpu = time.perf_counter() - started, time.process_time() - started_cpu
 
-    with capsys.disabled():
-        print(
-            f"\n10,000-row import: dry run {preview_seconds:.2f} s (CPU {preview_cpu:.2f} s), "
-            f"commit {commit_seconds:.2f} s (CPU {commit_cpu:.2f} s)"
-        )
     assert parsed.errors == []
     assert MonthlyReport.objects.count() == 10_000
     assert MonthlyReport.history.count() == 10_000
     assert ReportEvent.objects.count() == 10_000
-    # Generous for a shared two-core machine; on an idle one the whole import takes a few seconds.
-    assert preview_seconds + commit_seconds < 30
+    assert MonthlyReport.objects.filter(status="approved", approved_by=frank).count() == 10_000
 
 
 # --- export -------------------------------------------------------------------------------------------

@@ -26,6 +26,10 @@ from standings.tasks import standings_process_pending_task
 from tests.builders import MonthlyReportBuilder
 from tests.standings.data import CUTOFF, operating_factory, plan, reports
 
+# How long a test waits for a condition (another thread, a worker) before it gives up: generous, because a
+# shared two-core machine under load can be slow, and a wait on a condition costs nothing once it is met.
+WAIT_SECONDS = 120
+
 
 @pytest.fixture
 def alpha_with_one_report_awaiting_approval(alpha_county):
@@ -66,7 +70,7 @@ def test_a_second_worker_finds_the_year_busy_while_the_first_is_computing_and_pu
         with transaction.atomic():
             outcome = standings_recompute(year=2025, cutoff_at=CUTOFF)
             first_is_computing.set()
-            first_may_commit.wait(20)
+            first_may_commit.wait(WAIT_SECONDS)
         return outcome
 
     first = _in_thread(first_worker, results, "first")
@@ -74,11 +78,11 @@ def test_a_second_worker_finds_the_year_busy_while_the_first_is_computing_and_pu
         lambda: standings_recompute(year=2025, cutoff_at=CUTOFF),
         results,
         "second",
-        before=lambda: first_is_computing.wait(20),
+        before=lambda: first_is_computing.wait(WAIT_SECONDS),
         after=first_may_commit.set,
     )
-    first.join(30)
-    second.join(30)
+    first.join(WAIT_SECONDS)
+    second.join(WAIT_SECONDS)
 
     assert results["first"].status == RecomputeOutcome.PUBLISHED
     assert results["second"].status == RecomputeOutcome.BUSY
@@ -97,7 +101,7 @@ def test_two_workers_serving_the_same_request_at_once_publish_exactly_one_run(al
         for name in ("one", "two")
     ]
     for thread in threads:
-        thread.join(60)
+        thread.join(WAIT_SECONDS)
 
     run = StandingsRun.objects.get(year=2025)
     assert not [outcome for outcome in results.values() if isinstance(outcome, Exception)], results
@@ -131,7 +135,7 @@ def test_a_real_worker_publishes_new_standings_after_a_provincial_official_appro
         # When Carol approves December (the service requests the recompute after its transaction commits)
         report_approve(report=report, user=carol)
 
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + WAIT_SECONDS
         while not StandingsRun.objects.filter(year=2025).exists() and time.monotonic() < deadline:
             time.sleep(0.2)
 
@@ -199,7 +203,7 @@ def test_a_worker_killed_in_the_middle_of_a_run_leaves_no_half_written_run(alpha
         County.objects.select_for_update().get(slug="kp-northland-alpha")
         worker = _in_thread(lambda: standings_recompute(year=2025, cutoff_at=CUTOFF), results, "worker")
         blocked = None
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + WAIT_SECONDS
         with connection.cursor() as cursor:
             while blocked is None and time.monotonic() < deadline:
                 # Statistics views are snapshotted per transaction; this loop runs inside one.
@@ -213,7 +217,7 @@ def test_a_worker_killed_in_the_middle_of_a_run_leaves_no_half_written_run(alpha
             assert blocked, "the worker never reached the commit of its run"
             # When the worker's database session is killed in the middle of its run (as when its process dies)
             cursor.execute("SELECT pg_terminate_backend(%s)", [blocked[0]])
-    worker.join(30)
+    worker.join(WAIT_SECONDS)
 
     # Then nothing of the run is left
     assert isinstance(results["worker"], Exception)
