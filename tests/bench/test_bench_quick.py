@@ -9,11 +9,14 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DATABASE_PREFIX = "test_regional_bench_ci"
+# Named after the run's own database, so that two runs on one server (each with its own DATABASE_URL) never drop
+# each other's benchmark databases: "regional" gives test_regional_bench_ci.
+DATABASE_PREFIX = f"test_{urlsplit(os.environ.get('DATABASE_URL', '')).path.lstrip('/') or 'regional'}_bench_ci"
 
 # Every measurement the issue asks for, as (group, key path) in one scale's results.
 MEASUREMENTS = [

@@ -215,3 +215,4 @@ def test_a_demo_year_ranks_exactly_as_on_postgresql_and_an_unchanged_recompute_p
         if value != on_postgresql["counties"][slug].get(field)
     ]
     assert differences == []
+    assert on_sqlite["other_parts"] == on_postgresql["other_parts"]
