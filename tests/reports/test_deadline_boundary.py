@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from freezegun import freeze_time
 
 from factories import services
 from factories.models import MonthlyReport
 from tests.builders import FactoryBuilder, MonthlyReportBuilder
+from tests.clock import frozen_at
 from tests.conftest import client_for
 from tests.reports.conftest import figures
 
@@ -26,7 +26,7 @@ MIDNIGHT_AFTER = datetime.datetime(2025, 4, 11, 0, 0, 0, tzinfo=PYONGYANG)
 
 
 def test_the_county_enters_and_submits_in_the_last_second_of_the_entry_period(client, alice, alpha_factory):
-    with freeze_time(LAST_SECOND):
+    with frozen_at(LAST_SECOND):
         report = services.report_save_draft(factory=alpha_factory, month=MARCH, data=figures(), user=alice)
         report = services.report_submit(report=report, user=alice)
         client_for(client, alice)
@@ -38,11 +38,11 @@ def test_the_county_enters_and_submits_in_the_last_second_of_the_entry_period(cl
 
 
 def test_at_midnight_after_the_deadline_day_the_month_is_closed_to_entry_and_submission(alice, alpha_factory):
-    with freeze_time(LAST_SECOND):
+    with frozen_at(LAST_SECOND):
         draft = services.report_save_draft(factory=alpha_factory, month=MARCH, data=figures(), user=alice)
     other_factory = FactoryBuilder(county=alpha_factory.county, code="alpha-garment", kind="garment")
 
-    with freeze_time(MIDNIGHT_AFTER):
+    with frozen_at(MIDNIGHT_AFTER):
         with pytest.raises(ValidationError) as new_report:
             services.report_save_draft(factory=other_factory, month=MARCH, data=figures(), user=alice)
         with pytest.raises(ValidationError) as submission:

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from celery.schedules import crontab
 from django.conf import settings
-from freezegun import freeze_time
 
 from config.celery import app as celery_app
 from factories import services
 from standings.models import RecomputeRequest, StandingsRun
 from standings.services import standings_recompute, standings_recompute_requested
 from tests.builders import CountyBuilder
+from tests.clock import frozen_at
 from tests.reports.conftest import figures
 from tests.standings.data import CUTOFF, operating_factory, plan, reports
 
@@ -89,7 +89,7 @@ def test_the_tasks_beat_sends_serve_a_pending_request_and_recompute_this_and_las
     nightly = celery_app.tasks[settings.CELERY_BEAT_SCHEDULE["standings-nightly"]["task"]]
 
     sweep.apply().get()
-    with freeze_time(datetime.datetime(2025, 6, 2, 2, 15, tzinfo=PYONGYANG)):
+    with frozen_at(datetime.datetime(2025, 6, 2, 2, 15, tzinfo=PYONGYANG)):
         nightly.apply().get()
 
     runs = list(StandingsRun.objects.order_by("pk").values_list("year", "trigger"))
@@ -107,7 +107,7 @@ def test_a_late_entry_counts_as_late_in_the_reporting_discipline(alice, carol, f
     reports(factory, months=range(1, 4))
     april = datetime.date(2025, 4, 1)
 
-    with freeze_time(datetime.datetime(2025, 5, 20, 10, 0, tzinfo=PYONGYANG)):
+    with frozen_at(datetime.datetime(2025, 5, 20, 10, 0, tzinfo=PYONGYANG)):
         services.late_entry_allow(factory=factory, month=april, user=frank, reason="Figures were on paper.")
         report = services.report_save_draft(
             factory=factory, month=april, data=figures(comment="From the register."), user=alice
