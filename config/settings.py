@@ -196,6 +196,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker (and beat) keeps trying to reach a Redis that is down for as long as it takes, instead of exiting
+# after Celery's default 100 attempts.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Celery's own consumer exits for good when Redis dies while it holds an unacknowledged (countdown, acks-late)
+# message; this one logs and reconnects (config/celery.py, docs/reliability.md).
+CELERY_WORKER_CONSUMER = "config.celery:BrokerLossSurvivingConsumer"
 CELERY_BEAT_SCHEDULE = {
     "standings-nightly": {
         "task": "standings.tasks.standings_nightly_task",
@@ -207,7 +213,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "standings-pending-requests": {
         "task": "standings.tasks.standings_process_pending_task",
-        "schedule": 60.0,
+        "schedule": env.float("STANDINGS_PENDING_SWEEP_SECONDS", default=60.0),
     },
 }
 

@@ -126,6 +126,49 @@ class CeleryWorker:
         self.log_file.close()
 
 
+class CeleryBeat:
+    """`celery -A config beat`, as docker-compose runs it, with its schedule file in the test's directory."""
+
+    def __init__(self, *, redis_url: str, directory: Path, environment: dict[str, str] | None = None):
+        self.redis_url = redis_url
+        self.directory = directory
+        self.environment = environment or {}
+        self.log_path = directory / "beat.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.log_file = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "config",
+                "beat",
+                "--loglevel=INFO",
+                "--schedule",
+                str(self.directory / "celerybeat-schedule"),
+            ],
+            cwd=settings.BASE_DIR,
+            env=process_environment(redis_url=self.redis_url) | self.environment,
+            stdout=self.log_file,
+            stderr=subprocess.STDOUT,
+        )
+        wait_until(lambda: "beat: Starting" in self.log(), timeout_seconds=60, message="beat not started")
+
+    def log(self) -> str:
+        return self.log_path.read_text() if self.log_path.exists() else ""
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.log_file.close()
+
+
 class WebServer:
     """gunicorn serving the project, as in production (one sync worker)."""
 
