@@ -265,6 +265,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The cache only holds the API throttle's counts: with Redis down, requests are served unthrottled and the
+    # failure logged, instead of every API request failing (regional/cache.py). Short socket timeouts so a
+    # Redis that hangs costs a request half a second, not a worker.
+    CACHES["default"]["BACKEND"] = "regional.cache.FailSoftRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
 
 # Domain settings.
 REPORT_ENTRY_DAYS_AFTER_MONTH_END = env.int("REPORT_ENTRY_DAYS_AFTER_MONTH_END", default=10)

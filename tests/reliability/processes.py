@@ -172,10 +172,11 @@ class CeleryBeat:
 class WebServer:
     """gunicorn serving the project, as in production (one sync worker)."""
 
-    def __init__(self, *, port: int, redis_url: str, log_path: Path):
+    def __init__(self, *, port: int, redis_url: str, log_path: Path, environment: dict[str, str] | None = None):
         self.port = port
         self.redis_url = redis_url
         self.log_path = log_path
+        self.environment = environment or {}
         self.process: subprocess.Popen | None = None
 
     @property
@@ -196,7 +197,7 @@ class WebServer:
                 "60",
             ],
             cwd=settings.BASE_DIR,
-            env=process_environment(redis_url=self.redis_url),
+            env=process_environment(redis_url=self.redis_url) | self.environment,
             stdout=self.log_file,
             stderr=subprocess.STDOUT,
         )
