@@ -5,10 +5,12 @@ Each runs against the test database (pytest-django's `test_<name>`), so tests us
 """
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -75,6 +77,59 @@ class RedisServer:
             self.process.send_signal(signal.SIGKILL)
             self.process.wait(10)
         wait_until(lambda: not port_is_open(self.port), timeout_seconds=10, message="redis did not stop")
+
+
+class PostgresServer:
+    """A throw-away PostgreSQL cluster (initdb) on its own port, run as the `postgres` user, so a test can stop and
+    start it without touching the machine's PostgreSQL that everyone else uses."""
+
+    BIN = Path("/usr/lib/postgresql/15/bin")
+
+    def __init__(self, port: int):
+        self.port = port
+        self.directory = Path(tempfile.mkdtemp(prefix="regional-pg-"))
+        shutil.chown(self.directory, "postgres", "postgres")
+        self.data = self.directory / "data"
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/regional"
+
+    def _as_postgres(self, *command: str, timeout: float = 120) -> None:
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *command],
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
+
+    def create(self) -> None:
+        self._as_postgres(
+            str(self.BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "--auth=trust", "--no-sync", "-E", "UTF8"
+        )
+        self.start()
+        self._as_postgres(str(self.BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "regional")
+
+    def start(self) -> None:
+        self._as_postgres(
+            str(self.BIN / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.directory / "postgres.log"),
+            "-o",
+            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "-w",
+            "start",
+        )
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            self._as_postgres(str(self.BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def destroy(self) -> None:
+        self.stop()
+        shutil.rmtree(self.directory, ignore_errors=True)
 
 
 class CeleryWorker:
