@@ -11,7 +11,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/regional
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CELERY_TASK_ALWAYS_EAGER=false
 
-.PHONY: install run setup test lint format production-check backup bench bench-quick clean
+.PHONY: install run setup test lint format production-check bench bench-quick clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON_BASE) -m venv $(VENV)

@@ -214,6 +214,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "regional.tasks.integrity_check_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    "database-backup-nightly": {
+        "task": "regional.tasks.database_backup_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "standings-pending-requests": {
         "task": "standings.tasks.standings_process_pending_task",
         "schedule": env.float("STANDINGS_PENDING_SWEEP_SECONDS", default=60.0),
@@ -274,6 +278,14 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # Redis that hangs costs a request half a second, not a worker.
     CACHES["default"]["BACKEND"] = "regional.cache.FailSoftRedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+
+# Backups (regional/backups.py, docs/reliability.md): custom-format pg_dump files in BACKUP_DIRECTORY, nightly from
+# beat; kept: the newest of each of the last 14 days that have one and the oldest of each of the last 12 months.
+BACKUP_DIRECTORY = env.path("BACKUP_DIRECTORY", default=BASE_DIR / "backups")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=14)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)
+# Within the task's soft time limit (CELERY_TASK_SOFT_TIME_LIMIT); the national database dumps in seconds.
+BACKUP_TIMEOUT_SECONDS = env.int("BACKUP_TIMEOUT_SECONDS", default=540)
 
 # Domain settings.
 REPORT_ENTRY_DAYS_AFTER_MONTH_END = env.int("REPORT_ENTRY_DAYS_AFTER_MONTH_END", default=10)
