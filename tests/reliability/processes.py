@@ -47,6 +47,14 @@ def wait_until(condition, *, timeout_seconds: float, interval_seconds: float = 0
     raise TimeoutError(message or f"condition not met within {timeout_seconds} s")
 
 
+def free_port() -> int:
+    """A port nobody listens on now, picked by the kernel: fixed ports collided with the development servers
+    other people run on the same machine (a login "failed" against someone else's runserver on 8107)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 def port_is_open(port: int) -> bool:
     with socket.socket() as probe:
         probe.settimeout(0.2)

@@ -11,10 +11,8 @@ import urllib.request
 import pytest
 from rest_framework.authtoken.models import Token
 
-from tests.reliability.processes import RedisServer, WebServer
+from tests.reliability.processes import RedisServer, WebServer, free_port
 
-REDIS_PORT = 6393
-WEB_PORT = 8108
 THROTTLE_LIMIT = 5
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -22,7 +20,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def redis_server():
-    server = RedisServer(REDIS_PORT)
+    server = RedisServer(free_port())
     server.start()
     yield server
     server.stop()
@@ -31,11 +29,11 @@ def redis_server():
 @pytest.fixture
 def web(redis_server, tmp_path):
     server = WebServer(
-        port=WEB_PORT,
+        port=free_port(),
         redis_url=redis_server.url,
         log_path=tmp_path / "web.log",
         environment={
-            "CACHE_URL": f"redis://127.0.0.1:{REDIS_PORT}/1",
+            "CACHE_URL": f"redis://127.0.0.1:{redis_server.port}/1",
             "API_THROTTLE_RATE": f"{THROTTLE_LIMIT}/minute",
         },
     )
