@@ -14,16 +14,21 @@ class BrokerLossSurvivingConsumer(Consumer):
 
     Celery 5.7 / kombu 5.7 with the Redis transport: when the connection drops while the worker is blocked in
     BRPOP, `Connection.collect()` starts closing the channel, fails on the dead socket before marking the channel
-    closed, and clears the transport's client. The consumer then calls `connection.close()`, which closes the same
-    channel again; with a message unacknowledged (an ETA/countdown task, or acks_late) the channel tries to
-    restore it through the cleared client and raises `AttributeError: 'NoneType' object has no attribute
-    'hostname'`. Celery's `ignore_errors` only ignores connection errors, so the worker stopped for good with
-    "Unrecoverable error". The connection is already abandoned at that point (the message cannot go back to a
-    Redis that is down; a persistent Redis redelivers it after the visibility timeout, and a recompute request is
-    also a database row that beat's sweep serves), so the error is logged and the consumer reconnects as usual.
+    closed, and clears the transport's `client`. The consumer then calls `connection.close()`, which closes the
+    same channel again; with a message unacknowledged (an ETA/countdown task, or a running acks-late task) the
+    channel tries to restore it through the cleared client and raises `AttributeError: 'NoneType' object has no
+    attribute 'hostname'`. Celery's `ignore_errors` only ignores connection errors, so the worker stopped for good
+    with "Unrecoverable error". The same cleared client broke the acknowledgement of a task that was running
+    during the outage and finished after it, once the worker had reconnected.
+
+    Here the AttributeError of the close is logged and the consumer reconnects as usual, and the transport gets
+    its client back, so a task that finishes later is acknowledged in the Redis that is back (or, if Redis is
+    still down, fails with the connection error Celery expects and logs). See docs/reliability.md.
     """
 
     def on_connection_error_after_connected(self, exc):
+        connection = self.connection
+        transport = connection.transport if connection is not None else None
         try:
             super().on_connection_error_after_connected(exc)
         except AttributeError:
@@ -33,6 +38,9 @@ class BrokerLossSurvivingConsumer(Consumer):
                 "Closing the lost broker connection failed (kombu's half-closed Redis channel); reconnecting.",
                 exc_info=True,
             )
+        finally:
+            if transport is not None and transport.client is None:
+                transport.client = connection
 
 
 app = Celery("regional")

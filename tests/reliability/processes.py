@@ -141,11 +141,12 @@ class PostgresServer:
 
 
 class CeleryWorker:
-    """`celery -A config worker --pool=prefork --concurrency=1`: a main process and one pool process."""
+    """`celery -A config worker --pool=prefork --concurrency=1`: a main process and one pool process (or more)."""
 
-    def __init__(self, *, redis_url: str, log_path: Path):
+    def __init__(self, *, redis_url: str, log_path: Path, concurrency: int = 1):
         self.redis_url = redis_url
         self.log_path = log_path
+        self.concurrency = concurrency
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
@@ -157,7 +158,7 @@ class CeleryWorker:
                 "config",
                 "worker",
                 "--pool=prefork",
-                "--concurrency=1",
+                f"--concurrency={self.concurrency}",
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",

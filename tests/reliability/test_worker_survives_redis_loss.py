@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 
-from standings.models import RecomputeRequest, StandingsRun
+from standings.models import CountyStanding, RecomputeRequest, StandingsRun
 from standings.services import ADVISORY_LOCK_NAMESPACE
 from tests.reliability.processes import (
     VENV_BIN,
@@ -86,11 +86,7 @@ def year_2025_locked():
     blocker.close()
 
 
-def test_the_worker_survives_redis_dying_while_it_holds_a_countdown_task_and_the_recompute_completes_unaided(
-    two_counties_with_a_year_of_approved_reports, year_2025_locked, redis_server, worker, beat
-):
-    # Given a recompute of 2025 that found the year busy and now waits in the worker for its 5-second retry
-    RecomputeRequest.objects.create(year=2025, requested_at=timezone.now(), trigger=StandingsRun.Trigger.MANUAL)
+def _send_recompute_of_2025(redis_server) -> None:
     subprocess.run(
         [str(VENV_BIN / "celery"), "-A", "config", "call", "standings.tasks.standings_recompute_task", "--args=[2025]"],
         cwd=settings.BASE_DIR,
@@ -99,6 +95,14 @@ def test_the_worker_survives_redis_dying_while_it_holds_a_countdown_task_and_the
         capture_output=True,
         timeout=60,
     )
+
+
+def test_the_worker_survives_redis_dying_while_it_holds_a_countdown_task_and_the_recompute_completes_unaided(
+    two_counties_with_a_year_of_approved_reports, year_2025_locked, redis_server, worker, beat
+):
+    # Given a recompute of 2025 that found the year busy and now waits in the worker for its 5-second retry
+    RecomputeRequest.objects.create(year=2025, requested_at=timezone.now(), trigger=StandingsRun.Trigger.MANUAL)
+    _send_recompute_of_2025(redis_server)
     wait_until(lambda: "Retry in 5s" in worker.log(), timeout_seconds=60, message="no retry:\n" + worker.log())
 
     # When Redis dies, empty, while the worker holds that unacknowledged countdown message
@@ -134,4 +138,65 @@ def test_the_worker_survives_redis_dying_while_it_holds_a_countdown_task_and_the
     assert worker.process.poll() is None, worker.log()
     assert beat.process.poll() is None, beat.log()
     assert "Restoring 1 unacknowledged message(s)" in worker.log()
+    assert "Unrecoverable error" not in worker.log()
+
+
+def _worker_waiting_on_our_lock() -> bool:
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.fixture
+def worker_of_two(redis_server, tmp_path):
+    """Two pool processes, as docker-compose runs the worker: with one busy, the other keeps the consumer
+    listening for more (a worker of one stops listening while busy, and survived even before the fix)."""
+    worker = CeleryWorker(redis_url=redis_server.url, log_path=tmp_path / "worker.log", concurrency=2)
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+def test_the_worker_survives_redis_dying_while_it_runs_an_acks_late_recompute_which_still_publishes(
+    two_counties_with_a_year_of_approved_reports, redis_server, worker_of_two
+):
+    worker = worker_of_two
+    blocker = connections.create_connection("default")
+    try:
+        # Given a recompute running in the worker, unacknowledged until it ends (acks late), held half-way by
+        # another session's lock on the standings table
+        blocker.set_autocommit(False)
+        with blocker.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {CountyStanding._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+        RecomputeRequest.objects.create(year=2025, requested_at=timezone.now(), trigger=StandingsRun.Trigger.MANUAL)
+        _send_recompute_of_2025(redis_server)
+        wait_until(_worker_waiting_on_our_lock, timeout_seconds=60, message="worker never reached the lock")
+
+        # When Redis dies, and comes back after the worker's first failed reconnection
+        redis_server.stop()
+        wait_until(
+            lambda: "Cannot connect to redis" in worker.log() or worker.process.poll() is not None,
+            timeout_seconds=60,
+            message="no reconnection attempt:\n" + worker.log(),
+        )
+        assert worker.process.poll() is None, "the worker exited:\n" + worker.log()
+        redis_server.start()
+    finally:
+        # And the lock is released
+        blocker.rollback()
+        blocker.close()
+
+    # Then the running recompute completes and publishes, and the worker is still the one that started
+    wait_until(
+        lambda: not RecomputeRequest.objects.get(year=2025).is_pending,
+        timeout_seconds=120,
+        message="recompute never completed:\n" + worker.log(),
+    )
+    run = StandingsRun.objects.get(year=2025)
+    assert sorted(run.county_standings.values_list("county__name_en", "rank")) == [("Alpha", 1), ("Beta", 2)]
+    wait_until(lambda: "Connected to redis" in worker.log().split("Cannot connect")[-1], timeout_seconds=60)
+    assert worker.process.poll() is None, worker.log()
     assert "Unrecoverable error" not in worker.log()
