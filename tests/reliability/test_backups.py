@@ -97,6 +97,9 @@ def test_a_backup_restored_into_a_fresh_database_has_every_row_and_the_same_late
     (backup,) = backups_list(directory=tmp_path)
     assert f"Backup written: {backup.path}" in output.getvalue()
     assert backup.path.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+    listing = StringIO()
+    call_command("backup", directory=tmp_path, list_only=True, stdout=listing)
+    assert f"{backup.size_bytes:>12,} bytes  {backup.path}" in listing.getvalue()
 
     # And restored into a new database
     output = StringIO()
