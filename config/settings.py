@@ -86,6 +86,9 @@ TEMPLATES = [
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
+# A persistent connection is checked before a request reuses it, so after a PostgreSQL restart the first request
+# of each gunicorn worker reconnects instead of failing on the dead socket (tests/reliability/test_postgres_restart).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "regional.User"
 
@@ -119,7 +122,7 @@ FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -196,6 +199,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker (and beat) keeps trying to reach a Redis that is down for as long as it takes, instead of exiting
+# after Celery's default 100 attempts.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# Celery's own consumer exits for good when Redis dies while it holds an unacknowledged (countdown, acks-late)
+# message; this one logs and reconnects (config/celery.py, docs/reliability.md).
+CELERY_WORKER_CONSUMER = "config.celery:BrokerLossSurvivingConsumer"
 CELERY_BEAT_SCHEDULE = {
     "standings-nightly": {
         "task": "standings.tasks.standings_nightly_task",
@@ -205,9 +214,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "regional.tasks.integrity_check_task",
         "schedule": crontab(hour=3, minute=30),
     },
+    "database-backup-nightly": {
+        "task": "regional.tasks.database_backup_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "standings-pending-requests": {
         "task": "standings.tasks.standings_process_pending_task",
-        "schedule": 60.0,
+        "schedule": env.float("STANDINGS_PENDING_SWEEP_SECONDS", default=60.0),
     },
 }
 
@@ -259,6 +272,20 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The cache only holds the API throttle's counts: with Redis down, requests are served unthrottled and the
+    # failure logged, instead of every API request failing (regional/cache.py). Short socket timeouts so a
+    # Redis that hangs costs a request half a second, not a worker.
+    CACHES["default"]["BACKEND"] = "regional.cache.FailSoftRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 0.5, "socket_timeout": 0.5})
+
+# Backups (regional/backups.py, docs/reliability.md): custom-format pg_dump files in BACKUP_DIRECTORY, nightly from
+# beat; kept: the newest of each of the last 14 days that have one and the oldest of each of the last 12 months.
+BACKUP_DIRECTORY = env.path("BACKUP_DIRECTORY", default=BASE_DIR / "backups")
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=14)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)
+# Within the task's soft time limit (CELERY_TASK_SOFT_TIME_LIMIT); the national database dumps in seconds.
+BACKUP_TIMEOUT_SECONDS = env.int("BACKUP_TIMEOUT_SECONDS", default=540)
 
 # Domain settings.
 REPORT_ENTRY_DAYS_AFTER_MONTH_END = env.int("REPORT_ENTRY_DAYS_AFTER_MONTH_END", default=10)

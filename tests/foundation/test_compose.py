@@ -37,6 +37,14 @@ def test_compose_runs_the_production_shape_with_health_checks():
         assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
 
 
+def test_every_service_is_started_again_by_docker_when_its_process_exits():
+    services = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
+
+    assert {name: service.get("restart") for name, service in services.items()} == dict.fromkeys(
+        ("db", "redis", "web", "worker", "beat"), "unless-stopped"
+    )
+
+
 @pytest.mark.parametrize(
     ("original", "broken", "complaint"),
     [

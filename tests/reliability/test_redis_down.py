@@ -19,11 +19,17 @@ from factories.selectors import first_of_month
 from standings.models import RecomputeRequest, StandingsRun
 from standings.services import RecomputeOutcome, standings_recompute
 from tests.builders import PASSWORD, MonthlyReportBuilder
-from tests.reliability.processes import VENV_BIN, CeleryWorker, RedisServer, WebServer, process_environment, wait_until
+from tests.reliability.processes import (
+    VENV_BIN,
+    CeleryWorker,
+    RedisServer,
+    WebServer,
+    free_port,
+    process_environment,
+    wait_until,
+)
 from tests.standings.data import operating_factory, plan, reports
 
-REDIS_PORT = 6390
-WEB_PORT = 8107
 # A request must not hang on the missing broker: enqueueing gives up after about a second.
 SLOWEST_ACCEPTABLE_REQUEST_SECONDS = 10
 FIGURES = {
@@ -58,7 +64,7 @@ def programme(alpha_county, beta_county):
 
 @pytest.fixture
 def redis_server():
-    server = RedisServer(REDIS_PORT)
+    server = RedisServer(free_port())
     server.start()
     yield server
     server.stop()
@@ -66,7 +72,7 @@ def redis_server():
 
 @pytest.fixture
 def web(redis_server, tmp_path):
-    server = WebServer(port=WEB_PORT, redis_url=redis_server.url, log_path=tmp_path / "web.log")
+    server = WebServer(port=free_port(), redis_url=redis_server.url, log_path=tmp_path / "web.log")
     server.start()
     yield server
     server.stop()
