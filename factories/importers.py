@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from factories import selectors
@@ -75,8 +74,12 @@ def _check_month(text: str, current_month: datetime.date) -> tuple[datetime.date
     month = _parse_month(text)
     if month is None:
         return None, _("month “%(value)s” is not YYYY-MM") % {"value": text.strip()}, 0
-    if month > current_month:
-        problem = _("%(month)s has not started yet") % {"month": selectors.month_label(month)}
+    if month >= current_month:
+        # Every imported row is submitted or approved, which a month still under way cannot be.
+        problem = _("%(month)s has not ended yet; its reports can be imported from %(day)s") % {
+            "month": selectors.month_label(month),
+            "day": selectors.day_label(selectors.submission_opens_at(month).date()),
+        }
         return month, problem, selectors.days_in_month(month)
     return month, None, selectors.days_in_month(month)
 
@@ -144,7 +147,7 @@ def parse_report_csv(*, content: str, user, lock_existing: bool = False) -> Pars
 
     codes = {values[header.index("factory_code")].strip() for _line, values in raw_rows if len(values) == len(header)}
     factories = {factory.code: factory for factory in scoping.importable_factories(user).filter(code__in=codes)}
-    current_month = selectors.first_of_month(timezone.localdate())
+    current_month = selectors.month_in_progress()
     seen: dict[tuple[int, datetime.date], int] = {}
     # Column positions instead of a dict per row; the last of a repeated name wins, as dict(zip(...)) did.
     column = {name: index for index, name in enumerate(header)}

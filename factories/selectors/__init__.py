@@ -28,13 +28,17 @@ from factories.selectors.months import (
     days_in_month,
     entry_deadline,
     first_of_month,
+    has_month_ended,
     is_month_closed,
     is_month_open,
     is_reopenable,
     is_submitted_on_time,
     month_closed_reason,
+    month_in_progress,
     month_label,
+    month_not_ended_reason,
     open_months,
+    submission_opens_at,
 )
 from factories.selectors.review import CountyCompleteness, MissingReport, completeness, report_list, review_queue
 
@@ -60,6 +64,7 @@ __all__ = [
     "entry_deadline",
     "factory_operates_in",
     "first_of_month",
+    "has_month_ended",
     "is_month_closed",
     "is_month_open",
     "is_reopenable",
@@ -67,7 +72,9 @@ __all__ = [
     "last_year_report",
     "late_entry_grant",
     "month_closed_reason",
+    "month_in_progress",
     "month_label",
+    "month_not_ended_reason",
     "month_plan",
     "open_months",
     "operating_factories",
@@ -78,5 +85,6 @@ __all__ = [
     "report_locked_reason",
     "report_warnings",
     "review_queue",
+    "submission_opens_at",
     "warnings_for_reports",
 ]

@@ -13,7 +13,11 @@ from factories.models import MonthlyReport
 register = template.Library()
 
 # Lazy: built at import, read per request in the reader's language.
-STATE_LABELS = {"missing": gettext_lazy("missing"), **dict(MonthlyReport.Status.choices)}
+STATE_LABELS = {
+    "missing": gettext_lazy("missing"),
+    "in_progress": gettext_lazy("month in progress"),
+    **dict(MonthlyReport.Status.choices),
+}
 
 
 @register.simple_tag
