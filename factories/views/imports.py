@@ -28,11 +28,15 @@ def report_import(request):
     if request.method == "POST":
         form = ReportImportForm(request.POST, request.FILES)
         if form.is_valid():
-            report_import, parsed = services.report_import_preview(
-                user=request.user, file_name=form.cleaned_data["file"].name, content=form.cleaned_data["content"]
-            )
-            context = {"report_import": report_import, "parsed": parsed, "errors": parsed.errors[:500]}
-            return render(request, "factories/report_import_preview.html", context)
+            try:
+                report_import, parsed = services.report_import_preview(
+                    user=request.user, file_name=form.cleaned_data["file"].name, content=form.cleaned_data["content"]
+                )
+            except ValidationError as error:
+                form.add_error("file", error.messages)
+            else:
+                context = {"report_import": report_import, "parsed": parsed, "errors": parsed.errors[:500]}
+                return render(request, "factories/report_import_preview.html", context)
     else:
         form = ReportImportForm()
     context = {"form": form, "required_columns": REQUIRED_COLUMNS, "optional_columns": OPTIONAL_COLUMNS}
