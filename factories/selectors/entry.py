@@ -17,6 +17,7 @@ from factories.selectors.months import (
     days_in_month,
     entry_deadline,
     first_of_month,
+    is_month_closed,
     is_month_open,
     month_closed_reason,
     month_in_progress,
@@ -55,6 +56,11 @@ def report_locked_reason(
     if report is None and late_entry_granted:
         return None
     return month_closed_reason(month, today)
+
+
+def report_is_recallable(report: MonthlyReport) -> bool:
+    """A submitted report nobody has reviewed yet, which could be submitted again once corrected."""
+    return report.status == MonthlyReport.Status.SUBMITTED and (report.is_reopened or not is_month_closed(report.month))
 
 
 def late_entry_grant(factory: Factory, month: datetime.date) -> LateEntryGrant | None:

@@ -22,6 +22,7 @@ from factories.services.imports import (
 from factories.services.workflow import (
     late_entry_allow,
     report_approve,
+    report_recall,
     report_reopen,
     report_return,
     report_save_draft,
@@ -41,6 +42,7 @@ __all__ = [
     "report_approve",
     "report_import_commit",
     "report_import_preview",
+    "report_recall",
     "report_reopen",
     "report_return",
     "report_save_draft",

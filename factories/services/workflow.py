@@ -186,6 +186,39 @@ def report_submit(*, report: MonthlyReport, user: User, expected_version: int | 
     return report
 
 
+@transaction.atomic
+def report_recall(*, report: MonthlyReport, user: User, expected_version: int | None = None) -> MonthlyReport:
+    """The county takes back a submitted report that nobody has reviewed yet, to correct it: back to draft,
+    recorded as an event and in the history. The first submission time is kept (it decides punctuality)."""
+    report = _lock(report)
+    _check_version(report, expected_version)
+    if not scoping.enterable_factories(user).filter(pk=report.factory_id).exists():
+        raise PermissionDenied(_("Only the county's officials may recall this factory's reports."))
+    if report.status != MonthlyReport.Status.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted report that the province has not reviewed yet can be recalled; this one is %(status)s.")
+            % {"status": report.get_status_display()}
+        )
+    if not report.is_reopened and selectors.is_month_closed(report.month):
+        # Back in draft it could not be submitted again: the province returns it instead if it must change.
+        raise ValidationError(
+            _(
+                "The entry period for %(month)s ended on %(deadline)s, so a recalled report could not be submitted "
+                "again; ask the province to return it for correction instead."
+            )
+            % {
+                "month": selectors.month_label(report.month),
+                "deadline": selectors.day_label(selectors.entry_deadline(report.month)),
+            }
+        )
+    now = timezone.now()
+    report.status = MonthlyReport.Status.DRAFT
+    report.warnings_acknowledged = False
+    _save(report, user)
+    _record(report, ReportEvent.Kind.RECALLED, user, now)
+    return report
+
+
 def _require_month_ended(report: MonthlyReport, *, for_review: bool = False) -> None:
     # A month's figures are complete only once it is over: submitting or approving them earlier let an open
     # month's outlier into the standings (DESIGN.md, reporting periods).

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from factories import selectors
-from factories.models import MonthlyReport
+from factories.models import MonthlyReport, ReportEvent
 
 register = template.Library()
 
@@ -16,6 +16,8 @@ register = template.Library()
 STATE_LABELS = {
     "missing": gettext_lazy("missing"),
     "in_progress": gettext_lazy("month in progress"),
+    # Workflow events ("reopened", "recalled") use the same badges, in the reader's language.
+    **dict(ReportEvent.Kind.choices),
     **dict(MonthlyReport.Status.choices),
 }
 
