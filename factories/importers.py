@@ -16,7 +16,8 @@ from factories.models import MonthlyReport
 from regional import scoping
 
 REQUIRED_COLUMNS = ("factory_code", "month", *selectors.FIGURE_FIELDS)
-OPTIONAL_COLUMNS = ("comment", "status")
+# `demo`: DEMO on the rows of demonstration factories in the pre-filled template; ignored on import.
+OPTIONAL_COLUMNS = ("comment", "status", "demo")
 IMPORTABLE_STATUSES = {
     "": MonthlyReport.Status.SUBMITTED,
     "submitted": MonthlyReport.Status.SUBMITTED,

@@ -23,6 +23,11 @@ from factories.selectors.entry import (
 )
 from factories.selectors.fields import FIGURE_FIELDS, FIGURE_LABELS, INTEGER_FIGURE_FIELDS
 from factories.selectors.history import HistoryEntry, report_events, report_history
+from factories.selectors.imports import (
+    import_example_factory_code,
+    import_template_factories,
+    import_template_month,
+)
 from factories.selectors.months import (
     add_months,
     day_label,
@@ -66,6 +71,9 @@ __all__ = [
     "factory_operates_in",
     "first_of_month",
     "has_month_ended",
+    "import_example_factory_code",
+    "import_template_factories",
+    "import_template_month",
     "is_month_closed",
     "is_month_open",
     "is_reopenable",
