@@ -191,9 +191,9 @@ def report_recall(*, report: MonthlyReport, user: User, expected_version: int | 
     """The county takes back a submitted report that nobody has reviewed yet, to correct it: back to draft,
     recorded as an event and in the history. The first submission time is kept (it decides punctuality)."""
     report = _lock(report)
-    _check_version(report, expected_version)
     if not scoping.enterable_factories(user).filter(pk=report.factory_id).exists():
         raise PermissionDenied(_("Only the county's officials may recall this factory's reports."))
+    _check_version(report, expected_version)
     if report.status != MonthlyReport.Status.SUBMITTED:
         raise ValidationError(
             _("Only a submitted report that the province has not reviewed yet can be recalled; this one is %(status)s.")
