@@ -255,7 +255,10 @@ def _integer_figure(max_value: int):
 
 
 class ReportFiguresSerializer(serializers.Serializer):
-    """The figures a county enters. Omitted figures keep their stored value (a new report needs all of them)."""
+    """The figures a county enters. Omitted figures keep their stored value (a new report needs all of them).
+    A figure is a JSON number or a string written with the digits 0-9 and a decimal point (at most two decimals;
+    counts are whole numbers): "9,500", full-width digits, decimal commas and exponents are refused with a
+    sentence saying how to write the number, as on the form and in the CSV import (docs/api.md)."""
 
     output_value_thousand_won = _decimal_figure(14)
     physical_output = _decimal_figure(14)
