@@ -219,6 +219,17 @@ class MonthlyReportViewSet(
         return self._respond(report)
 
     @extend_schema(
+        summary="Recall a submitted report the province has not reviewed yet, back to draft (county officials)",
+        request=ReportTransitionSerializer,
+        responses=_REPORT_WRITE_RESPONSES,
+    )
+    @action(detail=True, methods=["post"])
+    def recall(self, request, pk=None):
+        version = self._transition_input(ReportTransitionSerializer)["version"]
+        report = services.report_recall(report=self.get_object_instance(), user=request.user, expected_version=version)
+        return self._respond(report)
+
+    @extend_schema(
         summary="Approve a submitted report (provincial officials of its province)",
         request=ReportTransitionSerializer,
         responses=_REPORT_WRITE_RESPONSES,

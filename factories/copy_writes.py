@@ -34,8 +34,8 @@ def reports_create_by_copy(
     history_reason: str,
 ) -> int:
     """Insert the new reports (`rows`: values of the field attnames `columns`; `common`: attname → value the
-    same for every report; other fields get the model's defaults), one history row each and one event each of
-    the report's status (submitted or approved) with the reason, all in the caller's transaction. Returns the
+    same for every report; other fields get the model's defaults), one history row each, a submission event each
+    and an approval event for each approved one, with the reason, all in the caller's transaction. Returns the
     number of reports inserted."""
     if not rows:
         return 0
@@ -98,13 +98,17 @@ def reports_create_by_copy(
             ),
             events AS (
                 INSERT INTO {event_table} (report_id, kind, actor_id, at, reason)
-                SELECT id, status, %(user_id)s, %(now)s, %(reason)s FROM inserted
+                SELECT id, %(submitted)s, %(user_id)s, %(now)s, %(reason)s FROM inserted
+                UNION ALL
+                SELECT id, %(approved)s, %(user_id)s, %(now)s, %(reason)s FROM inserted WHERE status = %(approved)s
             )
             SELECT count(*) FROM inserted
             """,
             {
                 "now": now,
                 "reason": history_reason,
+                "submitted": ReportEvent.Kind.SUBMITTED.value,
+                "approved": ReportEvent.Kind.APPROVED.value,
                 "user_id": user_id,
                 **{f"constant_{name}": value for name, value in constants.items()},
             },

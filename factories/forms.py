@@ -9,38 +9,38 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from factories import selectors, services
+from factories.importers import nul_character_error
 
-NUMBER_ERRORS = {
-    "min_value": _("Enter zero or more."),
-    "invalid": _("Enter a number."),
-    "required": _("This figure is required."),
-    "max_decimal_places": _("Enter at most two decimal places."),
-    "max_digits": _("This number is too large."),
-    "max_whole_digits": _("This number is too large."),
-}
+
+class FigureField(forms.Field):
+    """A figure typed by the county, read by the one number rule of every surface (`services.parse_figure`):
+    digits 0-9 and a decimal point, with a sentence for thousands separators, exponents or other digits. A text
+    input (with a numeric keyboard on phones), so that the browser sends what was typed, "9,500" included, and
+    the server can say how to write it instead of the browser dropping it silently."""
+
+    def __init__(self, *, is_integer: bool, unit: str = "", **kwargs):
+        self.is_integer = is_integer
+        attrs = {"inputmode": "numeric" if is_integer else "decimal", "autocomplete": "off", "data-unit": unit}
+        kwargs.setdefault("error_messages", {"required": _("This figure is required.")})
+        super().__init__(widget=forms.TextInput(attrs=attrs), **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int | Decimal):
+            return value
+        number, error = services.parse_figure(str(value), is_integer=self.is_integer)
+        if error is not None:
+            raise forms.ValidationError(error, code="invalid")
+        return number
 
 
 def _decimal(label, unit, help_text=""):
-    return forms.DecimalField(
-        label=label,
-        min_value=Decimal(0),
-        max_digits=12,
-        decimal_places=2,
-        error_messages=NUMBER_ERRORS,
-        help_text=help_text,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0", "inputmode": "decimal", "data-unit": unit}),
-    )
+    return FigureField(label=label, is_integer=False, unit=unit, help_text=help_text)
 
 
 def _integer(label, help_text=""):
-    return forms.IntegerField(
-        label=label,
-        min_value=0,
-        max_value=2_000_000_000,
-        error_messages={**NUMBER_ERRORS, "invalid": _("Enter a whole number.")},
-        help_text=help_text,
-        widget=forms.NumberInput(attrs={"step": "1", "min": "0", "inputmode": "numeric"}),
-    )
+    return FigureField(label=label, is_integer=True, help_text=help_text)
 
 
 class MonthlyReportForm(forms.Form):
@@ -56,7 +56,10 @@ class MonthlyReportForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
-        max_length=4000,
+        max_length=services.COMMENT_MAX_LENGTH,
+        error_messages={
+            "max_length": _("Keep the comment within %(limit_value)s characters; this one has %(show_value)s.")
+        },
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Required when a figure is flagged as unusual: say why."),
     )
@@ -65,7 +68,6 @@ class MonthlyReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.month = month
         self.fields["physical_output"].widget.attrs["data-unit"] = capacity_unit
-        self.fields["days_worked"].widget.attrs["max"] = str(selectors.days_in_month(month))
 
     def clean(self):
         cleaned = super().clean()
@@ -104,7 +106,11 @@ class ReportImportForm(forms.Form):
             )
         raw = upload.read()
         try:
-            self.cleaned_data["content"] = raw.decode("utf-8-sig")
+            content = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise forms.ValidationError(_("The file is not UTF-8 text; save it as CSV UTF-8.")) from error
+        nul_error = nul_character_error(content)
+        if nul_error is not None:
+            raise forms.ValidationError(nul_error.message)
+        self.cleaned_data["content"] = content
         return upload

@@ -9,7 +9,6 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from factories import selectors
@@ -17,7 +16,8 @@ from factories.models import MonthlyReport
 from regional import scoping
 
 REQUIRED_COLUMNS = ("factory_code", "month", *selectors.FIGURE_FIELDS)
-OPTIONAL_COLUMNS = ("comment", "status")
+# `demo`: DEMO on the rows of demonstration factories in the pre-filled template; ignored on import.
+OPTIONAL_COLUMNS = ("comment", "status", "demo")
 IMPORTABLE_STATUSES = {
     "": MonthlyReport.Status.SUBMITTED,
     "submitted": MonthlyReport.Status.SUBMITTED,
@@ -75,8 +75,12 @@ def _check_month(text: str, current_month: datetime.date) -> tuple[datetime.date
     month = _parse_month(text)
     if month is None:
         return None, _("month “%(value)s” is not YYYY-MM") % {"value": text.strip()}, 0
-    if month > current_month:
-        problem = _("%(month)s has not started yet") % {"month": selectors.month_label(month)}
+    if month >= current_month:
+        # Every imported row is submitted or approved, which a month still under way cannot be.
+        problem = _("%(month)s has not ended yet; its reports can be imported from %(day)s") % {
+            "month": selectors.month_label(month),
+            "day": selectors.day_label(selectors.submission_opens_at(month).date()),
+        }
         return month, problem, selectors.days_in_month(month)
     return month, None, selectors.days_in_month(month)
 
@@ -113,40 +117,86 @@ def _plain_valid_figures(values: list[str], figure_plan: list, days_in_month: in
     return figures
 
 
+def nul_character_error(content: str) -> RowError | None:
+    """A NUL character means the file is not text (PostgreSQL cannot even store it): the line of the first one."""
+    at = content.find("\x00")
+    if at < 0:
+        return None
+    line = content.count("\n", 0, at) + 1 if "\n" in content else content.count("\r", 0, at) + 1
+    return RowError(
+        line, _("The file contains a NUL character (line %(line)s): it is not a text CSV file.") % {"line": line}
+    )
+
+
+def _read_rows(reader, result: ParsedImport) -> list[tuple[int, list[str]]] | None:
+    """The non-blank rows with their line numbers; None (and the error) when the file is not readable CSV."""
+    raw_rows = []
+    try:
+        for values in reader:
+            if not any(value.strip() for value in values):
+                continue
+            raw_rows.append((reader.line_num, values))
+    except csv.Error as error:
+        result.errors.append(RowError(reader.line_num, _csv_error_message(error)))
+        return None
+    return raw_rows
+
+
+def _csv_error_message(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return _(
+            "a cell is longer than %(limit)s characters; no figure or comment is that long (a quote left open makes "
+            "the rest of the file one cell)"
+        ) % {"limit": f"{csv.field_size_limit():,}"}
+    return _("the file cannot be read as CSV here (%(problem)s)") % {"problem": error}
+
+
 def parse_report_csv(*, content: str, user, lock_existing: bool = False) -> ParsedImport:
     """Every row of the file checked against the same rules as the form; every bad row named by its line."""
-    from factories.services import figure_limits, parse_figures, validate_report_figures
+    from factories.services import COMMENT_MAX_LENGTH, figure_limits, parse_figures, validate_report_figures
+    from factories.services.figures import comment_too_long_message
 
     result = ParsedImport()
-    reader = csv.reader(io.StringIO(content))
+    nul_error = nul_character_error(content)
+    if nul_error is not None:
+        result.errors.append(nul_error)
+        return result
+    # newline="": lines may end in CRLF, LF or a lone CR (old spreadsheet exports); the csv module splits them all
+    # and keeps line breaks inside quoted cells.
+    reader = csv.reader(io.StringIO(content, newline=""))
     try:
         header = [name.strip().lower() for name in next(reader)]
     except StopIteration:
         result.errors.append(RowError(1, _("The file is empty.")))
         return result
+    except csv.Error as error:
+        result.errors.append(RowError(1, _csv_error_message(error)))
+        return result
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     unknown = [name for name in header if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
-    if missing or unknown:
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if missing or unknown or repeated:
         parts = []
         if missing:
             parts.append(_("missing columns: %(names)s") % {"names": ", ".join(missing)})
         if unknown:
-            parts.append(_("unknown columns: %(names)s") % {"names": ", ".join(unknown)})
+            parts.append(_("unknown columns: %(names)s") % {"names": ", ".join(name or "“”" for name in unknown)})
+        if repeated:
+            # Refused rather than guessing which of two columns of the same name is meant.
+            parts.append(_("columns given twice: %(names)s") % {"names": ", ".join(repeated)})
         result.errors.append(RowError(1, _("Header: %(problems)s.") % {"problems": "; ".join(parts)}))
         return result
 
-    raw_rows = []
-    for values in reader:
-        if not any(value.strip() for value in values):
-            continue
-        raw_rows.append((reader.line_num, values))
+    raw_rows = _read_rows(reader, result)
+    if raw_rows is None:
+        return result
     result.row_count = len(raw_rows)
 
     codes = {values[header.index("factory_code")].strip() for _line, values in raw_rows if len(values) == len(header)}
     factories = {factory.code: factory for factory in scoping.importable_factories(user).filter(code__in=codes)}
-    current_month = selectors.first_of_month(timezone.localdate())
+    current_month = selectors.month_in_progress()
     seen: dict[tuple[int, datetime.date], int] = {}
-    # Column positions instead of a dict per row; the last of a repeated name wins, as dict(zip(...)) did.
+    # Column positions instead of a dict per row (each name appears once: checked above).
     column = {name: index for index, name in enumerate(header)}
     code_at, month_at = column["factory_code"], column["month"]
     comment_at, status_at = column.get("comment"), column.get("status")
@@ -208,10 +258,12 @@ def parse_report_csv(*, content: str, user, lock_existing: bool = False) -> Pars
                 problems.append(_("the same factory and month as line %(line)s") % {"line": seen[key]})
             else:
                 seen[key] = line
+        comment = values[comment_at].strip() if comment_at is not None else ""
+        if len(comment) > COMMENT_MAX_LENGTH:
+            problems.append(f"comment: {comment_too_long_message(len(comment))}")
         if problems:
             result.errors.append(RowError(line, "; ".join(str(problem) for problem in problems)))
             continue
-        comment = values[comment_at].strip() if comment_at is not None else ""
         result.rows.append(ImportRow(line, factory.pk, month, figures, comment, status))
 
     _attach_existing(result, lock_existing=lock_existing)

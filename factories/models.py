@@ -303,6 +303,7 @@ class ReportEvent(models.Model):
         APPROVED = "approved", _("approved")
         RETURNED = "returned", _("returned")
         REOPENED = "reopened", _("reopened")
+        RECALLED = "recalled", _("recalled")
 
     report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from factories import services
 from factories.models import AnnualPlan, ConstructionMilestone, Factory, MonthlyReport, RawMaterialBase
 
 
@@ -207,8 +208,39 @@ def _figure_errors(**extra) -> dict:
     }
 
 
+def _figure_text(field, data) -> str:
+    """A JSON number or string as the text the number rule reads; true/false and other types are no number."""
+    if isinstance(data, bool) or not isinstance(data, int | float | str):
+        field.fail("invalid")
+    return data if isinstance(data, str) else str(data)
+
+
+class FigureDecimalField(serializers.DecimalField):
+    """A money or tonnes figure, read by the number rule of every surface (`services.parse_figure`)."""
+
+    def to_internal_value(self, data):
+        number, error = services.parse_figure(_figure_text(self, data), is_integer=False)
+        if error is not None:
+            raise serializers.ValidationError(error, code="invalid")
+        if number is None:
+            self.fail("invalid")
+        return self.quantize(self.validate_precision(number))
+
+
+class FigureIntegerField(serializers.IntegerField):
+    """A count (varieties, days, workers), read by the number rule of every surface."""
+
+    def to_internal_value(self, data):
+        number, error = services.parse_figure(_figure_text(self, data), is_integer=True)
+        if error is not None:
+            raise serializers.ValidationError(error, code="invalid")
+        if number is None:
+            self.fail("invalid")
+        return number
+
+
 def _decimal_figure(max_digits: int):
-    return serializers.DecimalField(
+    return FigureDecimalField(
         max_digits=max_digits,
         decimal_places=2,
         min_value=0,
@@ -219,13 +251,14 @@ def _decimal_figure(max_digits: int):
 
 
 def _integer_figure(max_value: int):
-    return serializers.IntegerField(
-        min_value=0, max_value=max_value, required=False, error_messages=_figure_errors(invalid=_("Enter a number."))
-    )
+    return FigureIntegerField(min_value=0, max_value=max_value, required=False, error_messages=_figure_errors())
 
 
 class ReportFiguresSerializer(serializers.Serializer):
-    """The figures a county enters. Omitted figures keep their stored value (a new report needs all of them)."""
+    """The figures a county enters. Omitted figures keep their stored value (a new report needs all of them).
+    A figure is a JSON number or a string written with the digits 0-9 and a decimal point (at most two decimals;
+    counts are whole numbers): "9,500", full-width digits, decimal commas and exponents are refused with a
+    sentence saying how to write the number, as on the form and in the CSV import (docs/api.md)."""
 
     output_value_thousand_won = _decimal_figure(14)
     physical_output = _decimal_figure(14)
@@ -234,7 +267,12 @@ class ReportFiguresSerializer(serializers.Serializer):
     raw_material_from_own_bases_tonnes = _decimal_figure(12)
     days_worked = _integer_figure(31)
     workers_on_roll = _integer_figure(2_147_483_647)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    comment = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=services.COMMENT_MAX_LENGTH,
+        error_messages={"max_length": _("Keep the comment within {max_length} characters.")},
+    )
 
 
 class MonthlyReportCreateSerializer(ReportFiguresSerializer):

@@ -9,6 +9,16 @@ from django.utils import timezone
 from factories.models import AnnualPlan, Factory, FactoryKind, MonthlyReport, RawMaterialBase
 from regional.models import County, ProgrammeRound, ProgrammeSlot, Province, User
 
+# Tests that submit a report use last month: it has ended, so its report can be submitted, and it is still open for
+# entry once the entry period is lengthened to LONG_ENTRY_DAYS (settings.REPORT_ENTRY_DAYS_AFTER_MONTH_END), on
+# whatever day of the month the suite runs.
+LONG_ENTRY_DAYS = 40
+
+
+def reporting_month() -> datetime.date:
+    today = timezone.localdate()
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
 
 class ProvinceBuilder(factory.django.DjangoModelFactory):
     class Meta:

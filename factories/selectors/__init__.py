@@ -16,25 +16,35 @@ from factories.selectors.entry import (
     month_plan,
     operating_factories,
     report_is_open_for_entry,
+    report_is_recallable,
     report_locked_reason,
     report_warnings,
     warnings_for_reports,
 )
 from factories.selectors.fields import FIGURE_FIELDS, FIGURE_LABELS, INTEGER_FIGURE_FIELDS
 from factories.selectors.history import HistoryEntry, report_events, report_history
+from factories.selectors.imports import (
+    import_example_factory_code,
+    import_template_factories,
+    import_template_month,
+)
 from factories.selectors.months import (
     add_months,
     day_label,
     days_in_month,
     entry_deadline,
     first_of_month,
+    has_month_ended,
     is_month_closed,
     is_month_open,
     is_reopenable,
     is_submitted_on_time,
     month_closed_reason,
+    month_in_progress,
     month_label,
+    month_not_ended_reason,
     open_months,
+    submission_opens_at,
 )
 from factories.selectors.review import CountyCompleteness, MissingReport, completeness, report_list, review_queue
 
@@ -60,6 +70,10 @@ __all__ = [
     "entry_deadline",
     "factory_operates_in",
     "first_of_month",
+    "has_month_ended",
+    "import_example_factory_code",
+    "import_template_factories",
+    "import_template_month",
     "is_month_closed",
     "is_month_open",
     "is_reopenable",
@@ -67,16 +81,20 @@ __all__ = [
     "last_year_report",
     "late_entry_grant",
     "month_closed_reason",
+    "month_in_progress",
     "month_label",
+    "month_not_ended_reason",
     "month_plan",
     "open_months",
     "operating_factories",
     "report_events",
     "report_history",
     "report_is_open_for_entry",
+    "report_is_recallable",
     "report_list",
     "report_locked_reason",
     "report_warnings",
     "review_queue",
+    "submission_opens_at",
     "warnings_for_reports",
 ]

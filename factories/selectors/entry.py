@@ -17,9 +17,12 @@ from factories.selectors.months import (
     days_in_month,
     entry_deadline,
     first_of_month,
+    is_month_closed,
     is_month_open,
     month_closed_reason,
+    month_in_progress,
     open_months,
+    submission_opens_at,
 )
 from regional import scoping
 
@@ -53,6 +56,11 @@ def report_locked_reason(
     if report is None and late_entry_granted:
         return None
     return month_closed_reason(month, today)
+
+
+def report_is_recallable(report: MonthlyReport) -> bool:
+    """A submitted report nobody has reviewed yet, which could be submitted again once corrected."""
+    return report.status == MonthlyReport.Status.SUBMITTED and (report.is_reopened or not is_month_closed(report.month))
 
 
 def late_entry_grant(factory: Factory, month: datetime.date) -> LateEntryGrant | None:
@@ -213,9 +221,15 @@ class FactoryMonth:
     deadline: datetime.date
     is_open: bool
 
+    is_in_progress: bool = False
+
     @property
     def state(self) -> str:
-        return self.report.status if self.report else "missing"
+        """The report's status; without a report, "in_progress" while the month is under way (it cannot be
+        submitted yet, so nothing is missing), else "missing"."""
+        if self.report:
+            return self.report.status
+        return "in_progress" if self.is_in_progress else "missing"
 
     @property
     def days_left(self) -> int:
@@ -227,6 +241,16 @@ class EntryMonth:
     month: datetime.date
     deadline: datetime.date
     rows: list[FactoryMonth] = field(default_factory=list)
+    # While the month is under way its reports are drafts only; they can be submitted from this day.
+    submission_opens_on: datetime.date | None = None
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.submission_opens_on is not None
+
+    @property
+    def last_day(self) -> datetime.date:
+        return self.month.replace(day=days_in_month(self.month))
 
 
 def county_entry_months(*, user, today: datetime.date | None = None) -> list[EntryMonth]:
@@ -241,12 +265,20 @@ def county_entry_months(*, user, today: datetime.date | None = None) -> list[Ent
     )
     by_key = {(report.factory_id, report.month): report for report in reports}
     result = []
+    in_progress = month_in_progress()
     for month in months:
-        entry = EntryMonth(month=month, deadline=entry_deadline(month))
+        is_in_progress = month >= in_progress
+        entry = EntryMonth(
+            month=month,
+            deadline=entry_deadline(month),
+            submission_opens_on=submission_opens_at(month).date() if is_in_progress else None,
+        )
         for factory in factories:
             if factory_operates_in(factory, month):
                 report = by_key.get((factory.pk, month))
-                entry.rows.append(FactoryMonth(factory, month, report, entry.deadline, is_month_open(month, today)))
+                entry.rows.append(
+                    FactoryMonth(factory, month, report, entry.deadline, is_month_open(month, today), is_in_progress)
+                )
         result.append(entry)
     return result
 

@@ -3,6 +3,7 @@ day until `REPORT_ENTRY_DAYS_AFTER_MONTH_END` days after it ends."""
 
 import calendar
 import datetime
+import zoneinfo
 
 from django.conf import settings
 from django.utils import timezone
@@ -37,6 +38,37 @@ def entry_deadline(month: datetime.date) -> datetime.date:
     """The last day on which a report for `month` may be entered or submitted."""
     last_day = month.replace(day=days_in_month(month))
     return last_day + datetime.timedelta(days=settings.REPORT_ENTRY_DAYS_AFTER_MONTH_END)
+
+
+def submission_opens_at(month: datetime.date) -> datetime.datetime:
+    """The first moment a report of `month` may be submitted (or approved): midnight at the start of the next
+    month, in the programme's time zone (settings.TIME_ZONE), whatever zone a reader's page is in."""
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return datetime.datetime.combine(add_months(first_of_month(month), 1), datetime.time(0), tzinfo=zone)
+
+
+def month_in_progress(now: datetime.datetime | None = None) -> datetime.date:
+    """The month under way in the programme's time zone: the first month whose report cannot be submitted."""
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return first_of_month(timezone.localtime(now or timezone.now(), zone).date())
+
+
+def has_month_ended(month: datetime.date, now: datetime.datetime | None = None) -> bool:
+    """Whether `month` is over, so that its report may be submitted and approved (DESIGN.md, reporting periods)."""
+    return (now or timezone.now()) >= submission_opens_at(month)
+
+
+def month_not_ended_reason(
+    month: datetime.date, now: datetime.datetime | None = None, *, for_review: bool = False
+) -> str | None:
+    """Why a report of `month` cannot be submitted (or, `for_review`, approved) yet, saying from which day it
+    can; None once the month has ended. Drafts may be saved from the month's first day."""
+    if has_month_ended(month, now):
+        return None
+    values = {"month": month_label(month), "day": day_label(submission_opens_at(month).date())}
+    if for_review:
+        return _("%(month)s has not ended yet: its reports can be approved from %(day)s.") % values
+    return _("%(month)s has not ended yet: save the report as a draft; it can be submitted from %(day)s.") % values
 
 
 def is_month_open(month: datetime.date, today: datetime.date | None = None) -> bool:

@@ -5,7 +5,14 @@ transition with a ValidationError (a field → messages dict where it concerns f
 on a stale `expected_version` with ConflictError, and bumps `version` on every write.
 """
 
-from factories.services.figures import DATA_FIELDS, figure_limits, parse_figures, validate_report_figures
+from factories.services.figures import (
+    COMMENT_MAX_LENGTH,
+    DATA_FIELDS,
+    figure_limits,
+    parse_figure,
+    parse_figures,
+    validate_report_figures,
+)
 from factories.services.imports import (
     IMPORT_BATCH_SIZE,
     IMPORTED_COLUMNS,
@@ -15,6 +22,7 @@ from factories.services.imports import (
 from factories.services.workflow import (
     late_entry_allow,
     report_approve,
+    report_recall,
     report_reopen,
     report_return,
     report_save_draft,
@@ -23,15 +31,18 @@ from factories.services.workflow import (
 )
 
 __all__ = [
+    "COMMENT_MAX_LENGTH",
     "DATA_FIELDS",
     "IMPORTED_COLUMNS",
     "IMPORT_BATCH_SIZE",
     "figure_limits",
     "late_entry_allow",
+    "parse_figure",
     "parse_figures",
     "report_approve",
     "report_import_commit",
     "report_import_preview",
+    "report_recall",
     "report_reopen",
     "report_return",
     "report_save_draft",

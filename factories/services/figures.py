@@ -3,7 +3,9 @@ and the range and cross-field rules. Shared by the form, the API, the workflow a
 
 import datetime
 import functools
-from decimal import Decimal, InvalidOperation
+import re
+import unicodedata
+from decimal import Decimal
 
 from django.db import connection
 from django.utils.translation import gettext as _
@@ -61,29 +63,103 @@ def validate_report_figures(*, month: datetime.date, figures: dict) -> dict[str,
     return errors
 
 
+# The number rule of every surface (form, API, CSV import; docs/api.md and README say the same): a figure is
+# written with the ASCII digits 0-9, an optional "-" (refused later as below zero, with that message) and at most
+# one decimal point; no thousands separators, no exponent, no other script's digits. Each departure gets a
+# sentence that says how to write the number. Nothing here builds a number from an exponent, so "1e1500000" is
+# refused in microseconds instead of tying up a worker.
+_PLAIN_NUMBER = re.compile(r"-?([0-9]+)(?:\.([0-9]+))?")
+_GROUPED_NUMBER = re.compile(r"-?[0-9]{1,3}([,'\u00a0\u2009\u202f ])[0-9]{3}(?:\1[0-9]{3})*(?:\.[0-9]+)?")
+_SEPARATORS = re.compile(r"[,'\u00a0\u2009\u202f ]")
+_DECIMAL_COMMA = re.compile(r"-?[0-9]+,[0-9]{1,2}")
+_EXPONENT = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+")
+# More whole digits than any column stores (the widest holds 12): refused as too large without building the number.
+MAX_WHOLE_DIGITS = 20
+MAX_FIGURE_LENGTH = 64
+COMMENT_MAX_LENGTH = 4000
+
+
+def _ascii_digits(text: str) -> str:
+    """`text` with full-width forms and other scripts' decimal digits written in ASCII, for a suggestion."""
+    normalised = unicodedata.normalize("NFKC", text)
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in normalised)
+
+
+def parse_figure(text: str, *, is_integer: bool) -> tuple[int | Decimal | None, str | None]:
+    """One figure from text by the number rule: (value, None), (None, None) for a blank, or (None, message)."""
+    text = text.strip()
+    if not text:
+        return None, None
+    if len(text) > MAX_FIGURE_LENGTH:
+        # Longer than any figure written by the rule; not worth a closer look (an import cell can hold 131,072).
+        return None, _("This number is too large.") if text.isdigit() else _("Enter a number.")
+    match = _PLAIN_NUMBER.fullmatch(text)
+    if match is None:
+        return None, _number_advice(text, is_integer=is_integer)
+    whole, fraction = match.group(1), match.group(2) or ""
+    if len(whole.lstrip("0")) > MAX_WHOLE_DIGITS:
+        return None, _("This number is too large.")
+    if is_integer:
+        if fraction.strip("0"):
+            return None, _("Enter a whole number.")
+        return (-1 if text.startswith("-") else 1) * int(whole), None
+    if len(fraction.rstrip("0")) > 2:
+        return None, _("Enter at most two decimal places.")
+    return Decimal(text), None
+
+
+def _number_advice(text: str, *, is_integer: bool) -> str:
+    """The sentence for a figure that is not written plainly."""
+    written = _ascii_digits(text) if not text.isascii() else text
+    if any(char.isdecimal() and not char.isascii() for char in text):
+        # Full-width or another script's digits: say how the number is written in ASCII, when it is a number.
+        plain = _SEPARATORS.sub("", written) if _GROUPED_NUMBER.fullmatch(written) else written
+        value, error = parse_figure(plain, is_integer=is_integer) if plain.isascii() else (None, "")
+        if error is None and value is not None:
+            return _("Write the number with the digits 0-9: %(number)s.") % {"number": plain}
+        return _("Write the number with the digits 0-9 only.")
+    if _GROUPED_NUMBER.fullmatch(written):
+        return _("Write the number without thousands separators: %(number)s.") % {
+            "number": _SEPARATORS.sub("", written)
+        }
+    if _DECIMAL_COMMA.fullmatch(written):
+        return _("Use a point for decimals: %(number)s.") % {"number": written.replace(",", ".")}
+    if _EXPONENT.fullmatch(written):
+        return _("Write the number in full, without an exponent (e).")
+    return _("Enter a number.")
+
+
 def parse_figures(data: dict) -> tuple[dict, dict[str, list[str]]]:
-    """Numbers from text or numbers; whole numbers where the field counts things. Field → messages."""
+    """Numbers from text (by the number rule, `parse_figure`) or numbers; whole numbers where the field counts
+    things; the comment stripped and bounded. Field → messages."""
     parsed, errors = {}, {}
     for name, value in data.items():
         if name == "comment":
-            parsed[name] = (value or "").strip()
+            comment = (value or "").strip()
+            if len(comment) > COMMENT_MAX_LENGTH:
+                errors[name] = [comment_too_long_message(len(comment))]
+                continue
+            parsed[name] = comment
             continue
         if value is None or value == "":
             parsed[name] = None
             continue
-        try:
-            number = Decimal(str(value).strip())
-            if not number.is_finite():
-                raise InvalidOperation
-            if name in selectors.INTEGER_FIGURE_FIELDS:
-                if number != number.to_integral_value():
-                    errors[name] = [_("Enter a whole number.")]
-                    continue
-                number = int(number)
-            elif number != number.quantize(Decimal("0.01")):
-                errors[name] = [_("Enter at most two decimal places.")]
-                continue
-            parsed[name] = number
-        except (InvalidOperation, ValueError):
+        if isinstance(value, bool):
             errors[name] = [_("Enter a number.")]
+            continue
+        # Numbers already parsed (the form's and the API's) go through the same rule as text.
+        text = format(value, "f") if isinstance(value, Decimal) else str(value)
+        number, error = parse_figure(text, is_integer=name in selectors.INTEGER_FIGURE_FIELDS)
+        if error is not None:
+            errors[name] = [error]
+        else:
+            parsed[name] = number
     return parsed, errors
+
+
+def comment_too_long_message(length: int) -> str:
+    # The same words and numbers as the form's (its MaxLengthValidator message) and the API's.
+    return _("Keep the comment within %(limit_value)s characters; this one has %(show_value)s.") % {
+        "limit_value": COMMENT_MAX_LENGTH,
+        "show_value": length,
+    }

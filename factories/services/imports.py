@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from factories import copy_writes, selectors
-from factories.importers import ParsedImport, parse_report_csv
+from factories.importers import ParsedImport, nul_character_error, parse_report_csv
 from factories.models import MonthlyReport, ReportEvent, ReportImport
 from regional import scoping
 from regional.models import User
@@ -28,6 +28,10 @@ def _require_importer(user: User) -> None:
 def report_import_preview(*, user: User, file_name: str, content: str) -> tuple[ReportImport, ParsedImport]:
     """Keep the uploaded file and check every row (the dry run); no report changes."""
     _require_importer(user)
+    nul_error = nul_character_error(content)
+    if nul_error is not None:
+        # Refused before keeping the file: the database cannot store a NUL character in text.
+        raise ValidationError(nul_error.message)
     parsed = parse_report_csv(content=content, user=user)
     report_import = ReportImport.objects.create(
         uploaded_by=user,
@@ -162,11 +166,13 @@ def report_import_commit(*, report_import: ReportImport, user: User) -> ReportIm
             default_change_reason=reason,
             default_date=now,
         )
-    # One event per row, of the status the file gave it, naming the file as the reason.
-    events = [
-        ReportEvent(report=report, kind=report.status, actor=user, at=now, reason=reason)
-        for report in (*new_reports, *changed_reports)
-    ]
+    # Every imported report is submitted, and approved when the file says so, each an event naming the file, as
+    # the workflow records them (integrity_check looks for both).
+    events = []
+    for report in (*new_reports, *changed_reports):
+        events.append(ReportEvent(report=report, kind=ReportEvent.Kind.SUBMITTED, actor=user, at=now, reason=reason))
+        if report.status == MonthlyReport.Status.APPROVED:
+            events.append(ReportEvent(report=report, kind=ReportEvent.Kind.APPROVED, actor=user, at=now, reason=reason))
     ReportEvent.objects.bulk_create(events, batch_size=IMPORT_BATCH_SIZE)
     for year in sorted(
         {

@@ -170,6 +170,7 @@ def report_submit(*, report: MonthlyReport, user: User, expected_version: int | 
     reason = selectors.report_locked_reason(report, report.month)
     if reason:
         raise ValidationError(reason)
+    _require_month_ended(report)
     warnings = selectors.report_warnings(report=report)
     if warnings and not report.comment.strip():
         raise ValidationError({"comment": [_("Explain the figures flagged above in the comment before submitting.")]})
@@ -183,6 +184,47 @@ def report_submit(*, report: MonthlyReport, user: User, expected_version: int | 
     _save(report, user)
     _record(report, ReportEvent.Kind.SUBMITTED, user, now)
     return report
+
+
+@transaction.atomic
+def report_recall(*, report: MonthlyReport, user: User, expected_version: int | None = None) -> MonthlyReport:
+    """The county takes back a submitted report that nobody has reviewed yet, to correct it: back to draft,
+    recorded as an event and in the history. The first submission time is kept (it decides punctuality)."""
+    report = _lock(report)
+    if not scoping.enterable_factories(user).filter(pk=report.factory_id).exists():
+        raise PermissionDenied(_("Only the county's officials may recall this factory's reports."))
+    _check_version(report, expected_version)
+    if report.status != MonthlyReport.Status.SUBMITTED:
+        raise ValidationError(
+            _("Only a submitted report that the province has not reviewed yet can be recalled; this one is %(status)s.")
+            % {"status": report.get_status_display()}
+        )
+    if not report.is_reopened and selectors.is_month_closed(report.month):
+        # Back in draft it could not be submitted again: the province returns it instead if it must change.
+        raise ValidationError(
+            _(
+                "The entry period for %(month)s ended on %(deadline)s, so a recalled report could not be submitted "
+                "again; ask the province to return it for correction instead."
+            )
+            % {
+                "month": selectors.month_label(report.month),
+                "deadline": selectors.day_label(selectors.entry_deadline(report.month)),
+            }
+        )
+    now = timezone.now()
+    report.status = MonthlyReport.Status.DRAFT
+    report.warnings_acknowledged = False
+    _save(report, user)
+    _record(report, ReportEvent.Kind.RECALLED, user, now)
+    return report
+
+
+def _require_month_ended(report: MonthlyReport, *, for_review: bool = False) -> None:
+    # A month's figures are complete only once it is over: submitting or approving them earlier let an open
+    # month's outlier into the standings (DESIGN.md, reporting periods).
+    reason = selectors.month_not_ended_reason(report.month, for_review=for_review)
+    if reason:
+        raise ValidationError(reason)
 
 
 def _require_reviewer(report: MonthlyReport, user: User) -> None:
@@ -201,6 +243,7 @@ def report_approve(*, report: MonthlyReport, user: User, expected_version: int |
             _("Only submitted reports can be approved; this one is %(status)s.")
             % {"status": report.get_status_display()}
         )
+    _require_month_ended(report, for_review=True)
     now = timezone.now()
     report.status = MonthlyReport.Status.APPROVED
     report.approved_at = now
@@ -261,13 +304,14 @@ def report_reopen(*, report: MonthlyReport, user: User, reason: str) -> MonthlyR
 
 @transaction.atomic
 def reports_approve_bulk(*, reports: QuerySet[MonthlyReport], user: User) -> int:
-    """Approve every submitted report of `reports` the user may review, in set-based writes; returns how
-    many were approved (others are left as they are)."""
+    """Approve every submitted report of `reports` the user may review whose month has ended, in set-based
+    writes; returns how many were approved (others are left as they are)."""
     if not scoping.is_provincial_official(user):
         raise PermissionDenied(_("Only provincial officials may approve reports."))
     locked = list(
         scoping.reviewable_reports(user)
         .filter(pk__in=reports.values("pk"), status=MonthlyReport.Status.SUBMITTED)
+        .filter(month__lt=selectors.month_in_progress())
         .select_for_update(of=("self",))
         .order_by("pk")
     )

@@ -8,12 +8,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from factories import selectors
-from factories.models import MonthlyReport
+from factories.models import MonthlyReport, ReportEvent
 
 register = template.Library()
 
 # Lazy: built at import, read per request in the reader's language.
-STATE_LABELS = {"missing": gettext_lazy("missing"), **dict(MonthlyReport.Status.choices)}
+STATE_LABELS = {
+    "missing": gettext_lazy("missing"),
+    "in_progress": gettext_lazy("month in progress"),
+    # Workflow events ("reopened", "recalled") use the same badges, in the reader's language.
+    **dict(ReportEvent.Kind.choices),
+    **dict(MonthlyReport.Status.choices),
+}
 
 
 @register.simple_tag

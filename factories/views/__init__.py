@@ -3,7 +3,14 @@
 from factories.views.entry import report_entry, report_entry_check, this_month
 from factories.views.imports import report_import, report_import_commit, report_import_template
 from factories.views.lists import completeness, report_export, report_list, review_bulk_approve, review_queue
-from factories.views.report import late_entry_allow, report_approve, report_detail, report_reopen, report_return
+from factories.views.report import (
+    late_entry_allow,
+    report_approve,
+    report_detail,
+    report_recall,
+    report_reopen,
+    report_return,
+)
 
 __all__ = [
     "completeness",
@@ -17,6 +24,7 @@ __all__ = [
     "report_import_commit",
     "report_import_template",
     "report_list",
+    "report_recall",
     "report_reopen",
     "report_return",
     "review_bulk_approve",

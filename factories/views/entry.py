@@ -53,6 +53,8 @@ def report_entry(request, factory_code: str, month: datetime.date):
     form_kwargs = {"month": month, "capacity_unit": factory.capacity_unit}
     warnings = selectors.report_warnings(report=report) if report else []
     is_conflict = False
+    # Why the last press of "Submit" saved a draft but submitted nothing, shown beside the buttons.
+    submit_refusal = None
 
     if request.method == "POST":
         if locked_reason:
@@ -74,16 +76,23 @@ def report_entry(request, factory_code: str, month: datetime.date):
                     # that someone created meanwhile.
                     expect_new="version" not in request.POST,
                 )
-                if request.POST.get("action") == "submit":
+                if request.POST.get("action") != "submit":
+                    messages.success(request, _("Draft saved. Submit it when the figures are complete."))
+                    return redirect(request.path)
+                try:
                     report = services.report_submit(report=report, user=request.user)
+                except ValidationError as error:
+                    # The figures are kept as a draft; the page says so and why nothing was submitted.
+                    if hasattr(error, "error_dict"):
+                        add_service_errors(form, error)
+                    submit_refusal = " ".join(error.messages)
+                else:
                     messages.success(
                         request,
                         _("Report of %(factory)s for %(month)s submitted to the province for review.")
                         % {"factory": factory.name, "month": selectors.month_label(month)},
                     )
                     return redirect("reports:report_detail", pk=report.pk)
-                messages.success(request, _("Draft saved. Submit it when the figures are complete."))
-                return redirect(request.path)
             except ValidationError as error:
                 add_service_errors(form, error)
             except ConflictError as error:
@@ -118,7 +127,12 @@ def report_entry(request, factory_code: str, month: datetime.date):
         "deadline": selectors.entry_deadline(month),
         "days_in_month": selectors.days_in_month(month),
         "events": selectors.report_events(report=report) if report else [],
+        "submit_refusal": submit_refusal,
+        "submission_not_open_reason": selectors.month_not_ended_reason(month),
     }
+    if submit_refusal and "comment" in form.errors:
+        # The comment is what stands between the county and a submission: put the cursor there.
+        form.fields["comment"].widget.attrs["autofocus"] = True
     # A POST that gets here was refused (a saved one redirects): say so in the status too, 409 for a conflict.
     status = 409 if is_conflict else 400 if request.method == "POST" else 200
     return render(request, "factories/report_entry.html", context, status=status)

@@ -3,13 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from factories import services
+from factories import import_templates, selectors, services
 from factories.forms import ReportImportForm
 from factories.importers import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from regional import scoping
@@ -28,14 +27,24 @@ def report_import(request):
     if request.method == "POST":
         form = ReportImportForm(request.POST, request.FILES)
         if form.is_valid():
-            report_import, parsed = services.report_import_preview(
-                user=request.user, file_name=form.cleaned_data["file"].name, content=form.cleaned_data["content"]
-            )
-            context = {"report_import": report_import, "parsed": parsed, "errors": parsed.errors[:500]}
-            return render(request, "factories/report_import_preview.html", context)
+            try:
+                report_import, parsed = services.report_import_preview(
+                    user=request.user, file_name=form.cleaned_data["file"].name, content=form.cleaned_data["content"]
+                )
+            except ValidationError as error:
+                form.add_error("file", error.messages)
+            else:
+                context = {"report_import": report_import, "parsed": parsed, "errors": parsed.errors[:500]}
+                return render(request, "factories/report_import_preview.html", context)
     else:
         form = ReportImportForm()
-    context = {"form": form, "required_columns": REQUIRED_COLUMNS, "optional_columns": OPTIONAL_COLUMNS}
+    context = {
+        "form": form,
+        "required_columns": REQUIRED_COLUMNS,
+        "optional_columns": OPTIONAL_COLUMNS,
+        "example_factory_code": selectors.import_example_factory_code(user=request.user),
+        "template_month": selectors.import_template_month(),
+    }
     return render(request, "factories/report_import.html", context, status=400 if request.method == "POST" else 200)
 
 
@@ -62,8 +71,12 @@ def report_import_commit(request, pk: int):
 
 
 @login_required
-def report_import_template(request):
+def report_import_template(request, file_format: str):
+    """The template pre-filled with the user's factories to report for a month (`?month=YYYY-MM`, an ended one;
+    by default the last month that has ended), as CSV or XLSX."""
     _require_importer(request.user)
-    response = HttpResponse(",".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS) + "\r\n", content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="monthly-reports-template.csv"'
-    return response
+    month = selectors.import_template_month(request.GET.get("month"))
+    factories = selectors.import_template_factories(user=request.user, month=month)
+    if file_format == "xlsx":
+        return import_templates.template_xlsx_response(factories, month)
+    return import_templates.template_csv_response(factories, month)

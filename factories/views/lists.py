@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from factories import exports, selectors, services
 from factories.filters import ReportFilter
+from factories.models import MonthlyReport
 from factories.views.common import PAGE_SIZE, query_without_page
 from regional import scoping
 
@@ -36,8 +37,18 @@ def review_bulk_approve(request):
         messages.warning(request, _("Select the reports to approve first."))
         return redirect("reports:review_queue")
     selection = scoping.reviewable_reports(request.user).filter(pk__in=ids)
+    in_progress = sorted(
+        set(
+            selection.filter(status=MonthlyReport.Status.SUBMITTED, month__gte=selectors.month_in_progress())
+            .values_list("month", flat=True)
+            .distinct()
+        )
+    )
     count = services.reports_approve_bulk(reports=selection, user=request.user)
     skipped = len(ids) - count
+    for month in in_progress:
+        # Reports of a month still under way stay in the queue: say when they can be approved.
+        messages.warning(request, selectors.month_not_ended_reason(month, for_review=True))
     if skipped:
         messages.warning(
             request,

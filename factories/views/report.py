@@ -50,7 +50,11 @@ def _render_detail(request, report: MonthlyReport, *, return_form=None, reopen_f
         scoping.enterable_factories(user).filter(pk=report.factory_id).exists()
         and selectors.report_locked_reason(report, report.month) is None
     )
+    can_recall = selectors.report_is_recallable(report) and (
+        scoping.enterable_factories(user).filter(pk=report.factory_id).exists()
+    )
     context = {
+        "can_recall": can_recall,
         "report": report,
         "factory": report.factory,
         "rows": rows,
@@ -89,6 +93,20 @@ def report_approve(request, pk: int):
     if next_report is not None:
         return redirect("reports:report_detail", pk=next_report.pk)
     return redirect("reports:review_queue")
+
+
+@login_required
+@require_POST
+def report_recall(request, pk: int):
+    """The county takes back its submitted, not yet reviewed report to correct it."""
+    report = _report_in_scope(request, pk)
+    try:
+        report = services.report_recall(report=report, user=request.user, expected_version=expected_version(request))
+    except (ValidationError, ConflictError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("reports:report_detail", pk=pk)
+    messages.success(request, _("Report recalled: it is a draft again. Correct it and submit it again."))
+    return redirect("reports:report_entry", factory_code=report.factory.code, month=report.month)
 
 
 @login_required

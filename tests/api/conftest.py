@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from factories.selectors import add_months
 from standings.models import CountyStanding, Methodology, StandingsRun
 from tests.builders import AnnualPlanBuilder, FactoryBuilder, MonthlyReportBuilder
 
@@ -38,8 +39,15 @@ def as_user():
     return token_client
 
 
-def this_month() -> datetime.date:
-    return timezone.localdate().replace(day=1)
+def reporting_month() -> datetime.date:
+    """Last month: ended, so its reports can be submitted, and open for entry with `long_entry_period`."""
+    return add_months(timezone.localdate().replace(day=1), -1)
+
+
+@pytest.fixture(autouse=True)
+def long_entry_period(settings):
+    """40 days after the month ends, so that last month is open for entry on any day the suite runs."""
+    settings.REPORT_ENTRY_DAYS_AFTER_MONTH_END = 40
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 
 from factories import selectors, services
 from factories.models import MonthlyReport, ReportEvent
-from tests.api.conftest import this_month
+from tests.api.conftest import reporting_month
 from tests.builders import FactoryBuilder, MonthlyReportBuilder
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def alphas_factory(alpha_county):
 
 
 def create_draft(client, factory_code="alpha-foodstuff", **changes):
-    body = {"factory": factory_code, "month": this_month().strftime("%Y-%m"), **FIGURES, **changes}
+    body = {"factory": factory_code, "month": reporting_month().strftime("%Y-%m"), **FIGURES, **changes}
     return client.post("/api/v1/reports/", body, format="json")
 
 
@@ -40,7 +40,7 @@ def test_a_report_goes_from_draft_to_approved_through_a_return(alice, carol, eri
     assert (report["status"], report["factory"], report["month"], report["version"]) == (
         "draft",
         "alpha-foodstuff",
-        this_month().isoformat(),
+        reporting_month().isoformat(),
         1,
     )
     # When she corrects a figure and submits
@@ -119,7 +119,7 @@ def test_cross_field_rules_come_from_the_service_with_its_words(alice, as_user, 
 
 
 def test_a_month_not_given_by_its_first_day_is_refused(alice, as_user, alphas_factory):
-    response = create_draft(as_user(alice), month=this_month().replace(day=2).isoformat())
+    response = create_draft(as_user(alice), month=reporting_month().replace(day=2).isoformat())
 
     assert response.status_code == 400
     assert response.json() == {"month": ["A report's month is given by its first day."]}
@@ -148,7 +148,7 @@ def test_only_county_officials_create_reports(request, as_user, alphas_factory, 
 
 
 def test_provincial_official_cannot_edit_a_countys_draft(carol, as_user, alphas_factory):
-    report = MonthlyReportBuilder(factory=alphas_factory, month=this_month())
+    report = MonthlyReportBuilder(factory=alphas_factory, month=reporting_month())
 
     response = as_user(carol).patch(f"/api/v1/reports/{report.pk}/", {"days_worked": 1, "version": 1}, format="json")
 
@@ -157,7 +157,7 @@ def test_provincial_official_cannot_edit_a_countys_draft(carol, as_user, alphas_
 
 
 def test_county_official_cannot_approve_their_own_report(alice, as_user, alphas_factory):
-    report = MonthlyReportBuilder(factory=alphas_factory, month=this_month(), submitted=True)
+    report = MonthlyReportBuilder(factory=alphas_factory, month=reporting_month(), submitted=True)
 
     response = as_user(alice).post(f"/api/v1/reports/{report.pk}/approve/", {}, format="json")
 
@@ -166,7 +166,7 @@ def test_county_official_cannot_approve_their_own_report(alice, as_user, alphas_
 
 
 def test_another_provinces_official_gets_404_not_403(dave, as_user, alphas_factory):
-    report = MonthlyReportBuilder(factory=alphas_factory, month=this_month(), submitted=True)
+    report = MonthlyReportBuilder(factory=alphas_factory, month=reporting_month(), submitted=True)
 
     response = as_user(dave).post(f"/api/v1/reports/{report.pk}/approve/", {}, format="json")
 
@@ -174,7 +174,7 @@ def test_another_provinces_official_gets_404_not_403(dave, as_user, alphas_facto
 
 
 def test_returning_needs_a_reason(carol, as_user, alphas_factory):
-    report = MonthlyReportBuilder(factory=alphas_factory, month=this_month(), submitted=True)
+    report = MonthlyReportBuilder(factory=alphas_factory, month=reporting_month(), submitted=True)
 
     response = as_user(carol).post(f"/api/v1/reports/{report.pk}/return/", {"reason": "  "}, format="json")
 
@@ -184,7 +184,7 @@ def test_returning_needs_a_reason(carol, as_user, alphas_factory):
 
 
 def test_approving_a_draft_is_refused_with_the_services_message(carol, as_user, alphas_factory):
-    report = MonthlyReportBuilder(factory=alphas_factory, month=this_month())
+    report = MonthlyReportBuilder(factory=alphas_factory, month=reporting_month())
 
     response = as_user(carol).post(f"/api/v1/reports/{report.pk}/approve/", {"version": 1}, format="json")
 
@@ -193,7 +193,7 @@ def test_approving_a_draft_is_refused_with_the_services_message(carol, as_user, 
 
 
 def test_an_approved_report_cannot_be_edited_through_the_api(alice, as_user, alphas_factory):
-    report = MonthlyReportBuilder(factory=alphas_factory, month=this_month(), approved=True)
+    report = MonthlyReportBuilder(factory=alphas_factory, month=reporting_month(), approved=True)
 
     response = as_user(alice).patch(f"/api/v1/reports/{report.pk}/", {"days_worked": 1, "version": 1}, format="json")
 
@@ -203,7 +203,7 @@ def test_an_approved_report_cannot_be_edited_through_the_api(alice, as_user, alp
 
 def test_the_client_cannot_move_a_report_to_another_factory_or_month(alice, as_user, alphas_factory, alpha_county):
     other_factory = FactoryBuilder(code="alpha-garment", county=alpha_county, kind="garment")
-    report = MonthlyReportBuilder(factory=alphas_factory, month=this_month())
+    report = MonthlyReportBuilder(factory=alphas_factory, month=reporting_month())
 
     response = as_user(alice).patch(
         f"/api/v1/reports/{report.pk}/",
@@ -213,11 +213,11 @@ def test_the_client_cannot_move_a_report_to_another_factory_or_month(alice, as_u
 
     assert response.status_code == 200
     report.refresh_from_db()
-    assert (report.factory_id, report.month, report.status) == (alphas_factory.pk, this_month(), "draft")
+    assert (report.factory_id, report.month, report.status) == (alphas_factory.pk, reporting_month(), "draft")
 
 
 def test_put_and_delete_are_not_offered(alice, as_user, alphas_factory):
-    report = MonthlyReportBuilder(factory=alphas_factory, month=this_month())
+    report = MonthlyReportBuilder(factory=alphas_factory, month=reporting_month())
     client = as_user(alice)
 
     assert client.put(f"/api/v1/reports/{report.pk}/", FIGURES, format="json").status_code == 405
@@ -241,7 +241,7 @@ def test_a_plausibility_warning_needs_a_comment_before_submitting(alice, as_user
 def test_a_late_entry_allowed_by_an_administrator_opens_a_closed_month_to_the_api_too(
     alice, frank, as_user, alphas_factory
 ):
-    closed = selectors.add_months(this_month(), -3)
+    closed = selectors.add_months(reporting_month(), -3)
     refused = create_draft(as_user(alice), month=closed.strftime("%Y-%m"))
     services.late_entry_allow(factory=alphas_factory, month=closed, user=frank, reason="Figures found on paper.")
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from tests.builders import LONG_ENTRY_DAYS
+
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -34,6 +36,8 @@ def process_environment(*, redis_url: str) -> dict[str, str]:
         "REDIS_URL": redis_url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DJANGO_SETTINGS_MODULE": "config.settings",
+        # Last month stays open for entry on any day, so that tests can submit its reports (tests/builders.py).
+        "REPORT_ENTRY_DAYS_AFTER_MONTH_END": str(LONG_ENTRY_DAYS),
     }
 
 

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from factories.models import MonthlyReport, ReportEvent
-from factories.selectors import first_of_month
 from regional.models import User
-from tests.builders import FactoryBuilder, MonthlyReportBuilder, UserBuilder
+from tests.builders import LONG_ENTRY_DAYS, FactoryBuilder, MonthlyReportBuilder, UserBuilder, reporting_month
 from tests.security.conftest import token_client
 
 FIGURES = {
@@ -31,9 +30,10 @@ CONCURRENT_REQUESTS = 20
 
 
 @pytest.fixture
-def month():
-    """The current month, open for entry."""
-    return first_of_month(timezone.localdate())
+def month(settings):
+    """Last month: ended, so its reports can be submitted, and open for entry (a lengthened entry period)."""
+    settings.REPORT_ENTRY_DAYS_AFTER_MONTH_END = LONG_ENTRY_DAYS
+    return reporting_month()
 
 
 @pytest.fixture

@@ -15,10 +15,9 @@ from playwright.sync_api import expect
 from rest_framework.authtoken.models import Token
 
 from factories.models import MonthlyReport, ReportEvent
-from factories.selectors import first_of_month
 from standings.models import RecomputeRequest, StandingsRun
 from standings.services import RecomputeOutcome, standings_recompute
-from tests.builders import PASSWORD, MonthlyReportBuilder
+from tests.builders import PASSWORD, MonthlyReportBuilder, reporting_month
 from tests.reliability.processes import (
     VENV_BIN,
     CeleryWorker,
@@ -121,7 +120,7 @@ def _api(web, user, method, path, payload=None) -> tuple[int, dict]:
 def test_reports_submitted_and_approved_while_redis_is_down_are_all_kept_and_computed_once_it_is_back(
     programme, alice, bob, carol, redis_server, web, worker, browser
 ):
-    this_month = first_of_month(timezone.localdate())
+    this_month = reporting_month()  # ended, so it can be submitted; open with the web server's long entry period
     alpha, beta = programme["Alpha"], programme["Beta"]
     durations: list[float] = []
 

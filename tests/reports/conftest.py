@@ -12,8 +12,16 @@ from tests.builders import AnnualPlanBuilder, FactoryBuilder
 
 
 @pytest.fixture
-def open_month():
-    """The current month: open for entry from its first day until its deadline next month."""
+def open_month(settings):
+    """Last month: ended, so its reports can be submitted, and still open for entry. The entry period is
+    lengthened to 40 days so that this holds on whatever day of the month the suite runs."""
+    settings.REPORT_ENTRY_DAYS_AFTER_MONTH_END = 40
+    return add_months(first_of_month(timezone.localdate()), -1)
+
+
+@pytest.fixture
+def month_in_progress():
+    """The current month: drafts can be saved, nothing can be submitted before it ends."""
     return first_of_month(timezone.localdate())
 
 

@@ -3,11 +3,9 @@ error, fixes it and submits; the province returns it with a reason; the county c
 the province approves."""
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from factories.models import MonthlyReport
-from factories.selectors import first_of_month
 from tests.builders import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,9 +30,9 @@ def fill_report(page, **figures):
 
 
 def test_a_report_goes_from_entry_through_return_to_approval(
-    live_server, page, alice, carol, alpha_factory, alpha_plan
+    live_server, page, alice, carol, alpha_factory, alpha_plan, open_month
 ):
-    month = first_of_month(timezone.localdate())
+    month = open_month
     script_errors = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
 
@@ -123,8 +121,10 @@ def test_a_report_goes_from_entry_through_return_to_approval(
     assert script_errors == []
 
 
-def test_a_warning_shows_while_figures_are_typed_before_anything_is_saved(live_server, page, alice, alpha_factory):
-    month = first_of_month(timezone.localdate())
+def test_a_warning_shows_while_figures_are_typed_before_anything_is_saved(
+    live_server, page, alice, alpha_factory, open_month
+):
+    month = open_month
     script_errors = []
     page.on("pageerror", lambda error: script_errors.append(str(error)))
     log_in(page, live_server, "alice")

@@ -78,6 +78,7 @@ class World:
             "reports:report_detail": {"pk": objects["draft"].pk},
             "reports:report_approve": {"pk": objects["submitted"].pk},
             "reports:report_return": {"pk": objects["submitted"].pk},
+            "reports:report_recall": {"pk": objects["submitted"].pk},
             "reports:report_reopen": {"pk": objects["approved"].pk},
             # A closed month with no report and no late entry allowed yet.
             "reports:late_entry_reopen": {"factory_code": objects["factory"].code, "month": datetime.date(2025, 4, 1)},
@@ -96,6 +97,7 @@ class World:
             "api:report-detail": {"pk": objects["draft"].pk},
             "api:report-approve": {"pk": objects["submitted"].pk},
             "api:report-return-to-county": {"pk": objects["submitted"].pk},
+            "api:report-recall": {"pk": objects["submitted"].pk},
             "api:report-submit": {"pk": objects["draft"].pk},
             "api:standings-run-detail": {"pk": objects["run"].pk},
         }.get(name, {})
@@ -232,6 +234,8 @@ def request_body(route_key: str, world: World) -> dict:
         "api:report-approve": {"version": objects["submitted"].version},
         "api:report-return-to-county": {"version": objects["submitted"].version, "reason": "Check the figures."},
         "api:report-submit": {"version": objects["draft"].version},
+        "api:report-recall": {"version": objects["submitted"].version},
+        "reports:report_recall": {"version": objects["submitted"].version},
         "reports:report_return": {"version": objects["submitted"].version, "return-reason": "Check the figures."},
         "reports:report_reopen": {"reopen-reason": "Typed in won, not thousands."},
         "reports:late_entry_reopen": {"late-reason": "The county office was flooded."},

@@ -205,6 +205,8 @@ EXPECTED = {
     "api:report-approve": {"GET": (401, 405, 405, 405, 405, 405), "POST": (401, 403, 200, 404, 404, 403)},  # /api/v1/reports/2/approve/
     "api:report-return-to-county": {"GET": (401, 405, 405, 405, 405, 405), "POST": (401, 403, 200, 404, 404, 403)},  # /api/v1/reports/2/return/
     "api:report-submit": {"GET": (401, 405, 405, 405, 405, 405), "POST": (401, 400, 403, 404, 404, 403)},  # /api/v1/reports/1/submit/
+    # The submitted report is of a closed month: the county's recall is a 400 that says why.
+    "api:report-recall": {"GET": (401, 405, 405, 405, 405, 405), "POST": (401, 400, 403, 404, 404, 403)},  # /api/v1/reports/2/recall/
     "api:standings-run-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/standings/runs/
     "api:standings-run-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/standings/runs/1/
     "api:schema": {"GET": (200, 200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405, 405)},  # /api/schema/
@@ -220,6 +222,8 @@ EXPECTED = {
     "reports:completeness": {"GET": (302, 403, 200, 200, 200, 200), "POST": (302, 403, 200, 200, 200, 200)},  # /reports/completeness/
     "reports:report_import": {"GET": (302, 403, 200, 200, 403, 200), "POST": (302, 403, 400, 400, 403, 400)},  # /reports/import/
     "reports:report_import_template": {"GET": (302, 403, 200, 200, 403, 200), "POST": (302, 403, 200, 200, 403, 200)},  # /reports/import/template.csv
+    "reports:report_import_template_xlsx": {"GET": (302, 403, 200, 200, 403, 200), "POST": (302, 403, 200, 200, 403, 200)},  # /reports/import/template.xlsx
+    "reports:report_recall": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 302, 403, 404, 404, 403)},  # /reports/2/recall/
     "reports:report_import_commit": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 400, 404, 403, 404)},  # /reports/import/1/commit/
     "reports:report_export_csv": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /reports/export.csv
     "reports:report_export_xlsx": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /reports/export.xlsx
