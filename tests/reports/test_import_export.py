@@ -127,6 +127,7 @@ def test_ten_thousand_rows_import_in_seconds(frank, alpha_county, capsys):
             name=f"Bulk {n}",
             kind="other",
             status="in_operation",
+            commissioned_on=datetime.date(2019, 1, 1),
             design_capacity=100000,
         )
         for n in range(125)

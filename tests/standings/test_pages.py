@@ -305,11 +305,12 @@ def test_an_administrator_changing_the_weights_in_the_admin_creates_a_new_versio
     response = client.post(reverse("admin:standings_methodology_add"), form)
 
     assert response.status_code == 302
-    assert list(Methodology.objects.order_by("version").values_list("version", "weight_plan_fulfilment")) == [
-        (1, Decimal("35.00")),
-        (2, Decimal("50.00")),
+    assert list(Methodology.objects.order_by("version").values_list("version", "rules", "weight_plan_fulfilment")) == [
+        (1, "1", Decimal("35.00")),
+        (2, "1.1", Decimal("35.00")),
+        (3, "1.1", Decimal("50.00")),
     ]
-    assert Methodology.objects.get(version=2).created_by == frank
+    assert Methodology.objects.get(version=3).created_by == frank
 
 
 @pytest.mark.django_db
