@@ -330,7 +330,7 @@ def test_weights_that_are_all_zero_are_refused_in_the_admin(client, frank):
 
     assert response.status_code == 200
     assert "At least one weight must be above zero." in response.content.decode()
-    assert Methodology.objects.count() == 1
+    assert Methodology.objects.count() == 2
 
 
 @pytest.mark.django_db
