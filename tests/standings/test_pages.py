@@ -136,9 +136,22 @@ def test_csv_export_has_exactly_the_rows_shown_and_neutralises_formulas(client, 
 
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:5] == ["Rank", "Change", "County", "Province", "Composite"]
-    assert [row[2] for row in rows[1:]] == ["County 04", '\'=HYPERLINK("http://evil")']
-    assert len(rows[0]) == 16
+    assert rows[0][:9] == [
+        "Rank",
+        "Rank (likely range under other weights)",
+        "Rank band best",
+        "Rank band worst",
+        "Change since the last run",
+        "Change since last year",
+        "County",
+        "Province",
+        "Composite",
+    ]
+    assert [row[6] for row in rows[1:]] == ["County 04", '\'=HYPERLINK("http://evil")']
+    assert len(rows[0]) == 21
+    # The rank is written with its band, as on the pages
+    standing = StandingsRun.objects.latest("pk").county_standings.get(county__slug="kp-test-04")
+    assert rows[1][1] == f"{standing.rank} (likely {standing.rank_band_low}–{standing.rank_band_high})"
 
 
 @pytest.mark.django_db
@@ -178,7 +191,7 @@ def test_an_unknown_province_is_not_found(client, erin, two_runs):
 
 
 @pytest.mark.django_db
-def test_county_page_explains_the_rank_change_by_indicator_and_links_each_figure_to_its_reports(client, erin, two_runs):
+def test_county_page_explains_the_rank_change_by_indicator_and_links_each_figure_to_its_trace(client, erin, two_runs):
     response = client_for(client, erin).get(reverse("standings:county", args=["kp-northland-alpha"]), {"year": 2025})
 
     html = response.content.decode()
@@ -188,7 +201,9 @@ def test_county_page_explains_the_rank_change_by_indicator_and_links_each_figure
     previous = StandingsRun.objects.earliest("pk").county_standings.get(county__slug="kp-northland-alpha")
     moved = standing.contributions()["plan_fulfilment"] - previous.contributions()["plan_fulfilment"]
     assert f"{moved:+.2f}" in html
-    assert "/reports/list/?county=kp-northland-alpha&amp;year=2025&amp;status=approved" in html
+    run = StandingsRun.objects.latest("pk")
+    assert reverse("standings:trace", args=[run.pk, "kp-northland-alpha", "plan_fulfilment"]) in html
+    assert reverse("standings:trace", args=[run.pk, "kp-northland-alpha", "composite"]) in html
     assert 'id="county-history-data"' in html
 
 
