@@ -69,6 +69,7 @@ def methodology_current() -> Methodology:
         methodology, _created = Methodology.objects.get_or_create(
             version=1, defaults={"rules": Rules.V1_1, "notes": "Methodology v1.1 defaults (DESIGN.md)."}
         )
+        methodology.refresh_from_db()  # the stored weights (35.00), not the unsaved defaults (35)
     return methodology
 
 

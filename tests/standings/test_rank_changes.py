@@ -169,3 +169,14 @@ def test_rank_bands_are_reproducible_from_the_input_hash_by_an_independent_calcu
     assert f"{standings[0].rank} (likely {standings[0].rank_band_low}–{standings[0].rank_band_high})" in (
         shown.content.decode()
     )
+    # and the API gives the same band, as numbers and as the page writes it
+    rows = client.get(f"/api/v1/standings/runs/{run.pk}/standings/").json()["results"]
+    first = next(row for row in rows if row["county"] == standings[0].county.slug)
+    assert (first["rank_band_low"], first["rank_band_high"]) == (
+        standings[0].rank_band_low,
+        standings[0].rank_band_high,
+    )
+    assert (
+        first["rank_with_band"]
+        == f"{standings[0].rank} (likely {standings[0].rank_band_low}–{standings[0].rank_band_high})"
+    )
