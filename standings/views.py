@@ -24,7 +24,9 @@ from standings.services import standings_recompute_requested
 from standings.templatetags.standings_tags import rank_with_band
 
 INDICATORS = [(value, label) for value, label in Indicator.choices]
-NATIONAL_PAGE_SIZE = 200
+# 50 rows a page: the year's 175 ranked counties were one 316 KB, 10,000 px page; find and the pinned own county
+# make paging rarely needed.
+NATIONAL_PAGE_SIZE = 50
 # Characters that make a spreadsheet read a cell as a formula (CSV injection).
 
 
@@ -49,7 +51,8 @@ def national(request: HttpRequest) -> HttpResponse:
     years, year, run = _year_and_run(request, query)
     province_code = query.value("province", "")
     programme_year = query.value("round")
-    table = page = None
+    search = query.value("q", "")
+    table = page = own_standing = None
     if run is not None:
         filters = {
             "user": request.user,
@@ -58,6 +61,7 @@ def national(request: HttpRequest) -> HttpResponse:
             "programme_year": programme_year,
             "sort": query.value("sort", "rank"),
             "direction": query.value("dir", "asc"),
+            "search": search,
         }
         if request.GET.get("format") == "csv":
             return _csv(run, selectors.standings_table(**filters))
@@ -65,6 +69,9 @@ def national(request: HttpRequest) -> HttpResponse:
         table, page = selectors.standings_table_page(
             **filters, page_number=_page_number(request), page_size=NATIONAL_PAGE_SIZE
         )
+        if scoping.is_county_official(request.user):
+            # Pinned above the table: a county official finds their own county without paging or searching.
+            own_standing = selectors.county_standing(user=request.user, run=run, county=request.user.county_id)
     return render(
         request,
         "standings/national.html",
@@ -78,6 +85,8 @@ def national(request: HttpRequest) -> HttpResponse:
             "query_errors": query.errors if query.is_bound else {},
             "province_code": province_code,
             "programme_year": programme_year,
+            "search": search,
+            "own_standing": own_standing,
             "provinces": selectors.provinces(user=request.user),
             "programme_years": selectors.programme_years(user=request.user),
             "indicators": INDICATORS,
