@@ -265,7 +265,21 @@ PAGES = {
     "county": (lambda: reverse("standings:county", args=["kp-northland-alpha"]), {"year": 2025}, 9),
     # Expect 5 queries: session, user, years, the latest run, the year's runs.
     "runs": (lambda: reverse("standings:runs"), {"year": 2025}, 5),
+    # Expect 3 queries: session, user, the standing with its run, methodology, county and province.
+    "composite trace": (lambda: trace_of("composite"), {}, 3),
+    # Expect 9 queries: session, user, the standing, whether its reports are in scope, the factories, the
+    # reports' history up to the cut-off, the reports recorded without history, the plans, their splits,
+    # and nothing per row.
+    "indicator trace": (lambda: trace_of("plan_fulfilment"), {}, 9),
 }
+# A county official's national page pins their own county above the table: one query.
+PINNED_OWN_COUNTY_QUERIES = {"national": 1}
+
+
+def trace_of(target: str) -> str:
+    return reverse("standings:trace", args=[StandingsRun.objects.latest("pk").pk, "kp-northland-alpha", target])
+
+
 # Officials' HTML pages cost one query more: the page header names their county or province.
 OFFICIAL_HEADER_QUERIES = 1
 
@@ -282,8 +296,11 @@ def test_every_page_costs_the_same_number_of_queries_for_2_and_20_counties_for_e
         for page, (url, params, expected) in PAGES.items():
             if persona != erin and page != "csv":
                 expected += OFFICIAL_HEADER_QUERIES
+            if persona == alice:
+                expected += PINNED_OWN_COUNTY_QUERIES.get(page, 0)
+            address = url()
             with django_assert_num_queries(expected, info=f"{page} page for {persona.username}"):
-                response = client.get(url(), params)
+                response = client.get(address, params)
             assert response.status_code == 200
 
 
@@ -371,3 +388,55 @@ def test_the_admin_action_requests_a_recompute_of_the_selected_runs_years(client
 
     assert "Recompute requested for 1 year" in response.content.decode()
     assert RecomputeRequest.objects.get(year=2025).requested_by == frank
+
+
+# --- finding a county, the own county pinned, the DEMO mark --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_county_is_found_by_its_english_or_korean_name(client, erin, two_runs):
+    County.objects.filter(slug="kp-test-03").update(name_ko="삼천군")
+    client = client_for(client, erin)
+
+    by_english = client.get(reverse("standings:national"), {"year": 2025, "q": "alph"}).content.decode()
+    by_korean = client.get(reverse("standings:national"), {"year": 2025, "q": "삼천"}).content.decode()
+    nothing = client.get(reverse("standings:national"), {"year": 2025, "q": "Atlantis"}).content.decode()
+
+    assert rows_of(by_english) == ["kp-northland-alpha"]
+    assert rows_of(by_korean) == ["kp-test-03"]
+    assert rows_of(nothing) == []
+    assert "No county's name contains “Atlantis”." in nothing
+
+
+@pytest.mark.django_db
+def test_a_county_official_finds_their_county_pinned_above_the_table(client, alice, erin, two_runs):
+    html = client_for(client, alice).get(reverse("standings:national"), {"year": 2025}).content.decode()
+
+    pinned = html.split('id="own-standing"', 1)[1].split("</div>", 1)[0]
+    standing = StandingsRun.objects.latest("pk").county_standings.get(county__slug="kp-northland-alpha")
+    assert "Alpha" in pinned
+    assert f"{standing.rank} (likely {standing.rank_band_low}–{standing.rank_band_high})" in pinned
+    # An analyst has no county of their own: nothing pinned
+    assert 'id="own-standing"' not in client_for(client, erin).get(reverse("standings:national")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_run_computed_with_demo_data_says_so_on_its_pages_and_in_its_csv(client, erin, two_runs):
+    from factories.models import Factory
+
+    Factory.objects.filter(county__slug="kp-test-02").update(is_demo=True)
+    MonthlyReport.objects.filter(factory__county__slug="kp-test-02", month__month=1).update(
+        output_value_thousand_won=Decimal("1")
+    )
+    run = standings_recompute(year=2025, cutoff_at=CUTOFF).run
+    client = client_for(client, erin)
+
+    html = client.get(reverse("standings:national"), {"year": 2025}).content.decode()
+    rows = list(csv.reader(io.StringIO(client.get(reverse("standings:national"), {"format": "csv"}).content.decode())))
+
+    assert run.includes_demo_data is True
+    assert '<span class="badge demo"' in html
+    assert rows[0][-1] == "Data" and {row[-1] for row in rows[1:]} == {"DEMO"}
+    # The earlier runs, made without demo data, carry no badge
+    earlier = client.get(reverse("standings:national"), {"year": 2025, "run": run.previous_run_id}).content.decode()
+    assert '<span class="badge demo"' not in earlier

@@ -19,6 +19,10 @@ from tests.standings.data import operating_factory, plan, reports
 D = Decimal
 
 
+def trace_url(run, county_slug: str, target: str) -> str:
+    return reverse("standings:trace", args=[run.pk, county_slug, target])
+
+
 @pytest.fixture
 def traced_year(alpha_county, beta_county, gamma_county):
     """Three counties with two factories each, 2024 and 2025 recorded with history; a zero plan, a valid split, a
@@ -155,3 +159,26 @@ def test_an_unknown_figure_or_county_is_not_found(client, traced_year, erin):
         client.get(reverse("standings:trace", args=[traced_year.pk + 1, "kp-northland-alpha", "composite"])).status_code
         == 404
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("factory_count", [2, 20])
+def test_a_trace_costs_the_same_number_of_queries_for_2_and_20_factories(
+    client, erin, alpha_county, django_assert_num_queries, factory_count
+):
+    for _number in range(factory_count):
+        factory = operating_factory(alpha_county)
+        plan(factory, monthly=dict.fromkeys(range(1, 13), "10000"))
+        reports(factory, with_history=True)
+        reports(factory, year=2024, with_history=True)
+    run = standings_recompute(year=2025, cutoff_at=timezone.now()).run
+    client_for(client, erin)
+
+    for target in ("plan_fulfilment", "growth", "reporting_discipline"):
+        url = trace_url(run, alpha_county.slug, target)
+        # Expect 9 queries: session, user, the standing (with run, methodology, county, province), whether the
+        # county's reports are in scope, its factories, their reports' history up to the cut-off, reports recorded
+        # without history, the annual plans and their monthly splits; none per factory-month.
+        with django_assert_num_queries(9, info=target):
+            response = client.get(url)
+        assert response.content.decode().count("<td>2025-") == 12 * factory_count
