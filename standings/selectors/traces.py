@@ -206,11 +206,12 @@ def _is_counted(state, cutoff_at) -> bool:
     )
 
 
-def _monthly_plans(factory_ids: list[int], year: int) -> dict[int, tuple[AnnualPlan, dict[int, Decimal] | None]]:
+def _monthly_plans(user, factory_ids: list[int], year: int) -> dict[int, tuple[AnnualPlan, dict[int, Decimal] | None]]:
     """Factory id → (annual plan, its split when the split is valid: twelve months summing to the plan)."""
-    plans = {plan.factory_id: plan for plan in AnnualPlan.objects.filter(factory_id__in=factory_ids, year=year)}
+    visible = scoping.visible_annual_plans(user).filter(factory_id__in=factory_ids, year=year)
+    plans = {plan.factory_id: plan for plan in visible}
     splits: dict[int, dict[int, Decimal]] = {}
-    for monthly in MonthlyPlan.objects.filter(annual_plan__in=plans.values()):
+    for monthly in MonthlyPlan.objects.filter(annual_plan__in=[plan.pk for plan in plans.values()]):
         splits.setdefault(monthly.annual_plan_id, {})[monthly.month_number] = monthly.planned_output_value_thousand_won
     result = {}
     for factory_id, plan in plans.items():
@@ -225,15 +226,17 @@ def _rows(user, run: StandingsRun, county: County, target: str) -> tuple[list[Tr
     zone = timezone.get_default_timezone()
     cutoff_at, year = run.cutoff_at, run.year
     factories = list(
-        Factory.objects.filter(
+        scoping.visible_factories(user)
+        .filter(
             county=county,
             status__in=[Factory.Status.COMMISSIONED, Factory.Status.IN_OPERATION],
             commissioned_on__isnull=False,
-        ).order_by("name", "pk")
+        )
+        .order_by("name", "pk")
     )
     ids = [factory.pk for factory in factories]
     states, not_recorded = _reports_at_cutoff(user, ids, year, cutoff_at)
-    plans = _monthly_plans(ids, year)
+    plans = _monthly_plans(user, ids, year)
 
     def operating_months(factory, of_year):
         for number in range(1, 13):

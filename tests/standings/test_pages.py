@@ -75,7 +75,9 @@ def test_county_official_sees_the_same_table_with_only_her_county_marked(client,
     html = client_for(client, alice).get(reverse("standings:national"), {"year": 2025}).content.decode()
 
     assert html.count('class="is-own-unit" data-county="kp-northland-alpha"') == 1
-    assert html.count("is-own-unit") == 1
+    # her row in the table, and the same county pinned above it
+    assert html.count("is-own-unit") == 2
+    assert 'class="card own-standing is-own-unit" id="own-standing"' in html
 
 
 @pytest.mark.django_db
