@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from regional import scoping
 from regional.models import County
@@ -352,6 +352,7 @@ def run_compare(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def trace(request: HttpRequest, run_id: int, slug: str, target: str) -> HttpResponse:
     """One figure of a run, with everything needed to redo it by hand (404 for anything unknown)."""
     figure = selectors.figure_trace(user=request.user, run_id=run_id, county_slug=slug, target=target)
