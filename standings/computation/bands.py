@@ -66,12 +66,20 @@ def rank_bands(
     denominators = present @ drawn  # Σ drawn w over present indicators, in hundredths (> 0 for a ranked county)
     # Half-up to the cent, in hundredths: floor((2·n + d) / (2·d)), all values non-negative.
     composites = (2 * numerators + denominators) // (2 * denominators)
-    ranks = numpy.empty_like(composites)
-    count = len(county_ids)
-    ascending = numpy.sort(composites, axis=0)
-    for draw in range(composites.shape[1]):
-        # RANK(), best first: 1 + the number of counties with a strictly higher composite.
-        ranks[:, draw] = count - numpy.searchsorted(ascending[:, draw], composites[:, draw], side="right") + 1
-    ranks.sort(axis=1)
+    ranks = _ranks_per_draw(composites)
+    ranks = numpy.partition(ranks, [LOW_POSITION - 1, HIGH_POSITION - 1], axis=1)
     low, high = ranks[:, LOW_POSITION - 1], ranks[:, HIGH_POSITION - 1]
     return {county: (int(low[index]), int(high[index])) for index, county in enumerate(county_ids)}
+
+
+def _ranks_per_draw(composites: numpy.ndarray) -> numpy.ndarray:
+    """RANK(), best first, of every county in every draw: 1 + the number of counties with a strictly higher
+    composite. Composites are whole hundredths from 0 to 10,000, so a counting sort per draw (one bincount over
+    all draws) replaces a thousand sorts: 3,000 counties × 1,000 draws in tens of milliseconds."""
+    values = int(composites.max()) + 2
+    draws = composites.shape[1]
+    offsets = numpy.arange(draws, dtype=numpy.int64) * values
+    counts = numpy.bincount((composites + offsets).ravel(), minlength=draws * values).reshape(draws, values)
+    # at_least[d, v]: counties of draw d with a composite of v or more; strictly higher than v is at_least[d, v + 1].
+    at_least = counts[:, ::-1].cumsum(axis=1)[:, ::-1]
+    return 1 + at_least[numpy.arange(draws)[numpy.newaxis, :], composites + 1]
