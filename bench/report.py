@@ -57,6 +57,19 @@ def goals(results: dict) -> list[dict]:
                     goal="ratio ≤ 1.5, same ranks",
                     met=item["ratio"] <= 1.5 and item["agrees_with_reference"],
                 )
+                if "band_seconds" in item:
+                    _goal(
+                        out,
+                        number=1,
+                        measurement=f"{title}: of which rank bands (1,000 weightings), share of the recompute",
+                        scale=scale,
+                        value=item["band_seconds"],
+                        baseline=item["app_seconds"],
+                        ratio=item["band_share_of_recompute"],
+                        unit="s",
+                        goal="≤ 0.25 of the recompute",
+                        met=item["band_share_of_recompute"] <= 0.25,
+                    )
             if scale == "stress":
                 item = standings["ten_years"]
                 _goal(

@@ -159,13 +159,15 @@ def step_standings(*, years: list[int], single_year: int, repeats: int) -> dict:
         ("ten_years", years, repeats),
     ):
         statements = [_reference_statement(year, cutoff_at) for year in measured_years]
-        app_seconds, reference_seconds, reference_wall_seconds = [], [], []
+        app_seconds, reference_seconds, reference_wall_seconds, band_seconds = [], [], [], []
         agrees = True
         for _repeat in range(repeat_count):
             _clear_runs()
             started = time.perf_counter()
             outcomes = [standings_recompute(year=year, cutoff_at=cutoff_at) for year in measured_years]
             app_seconds.append(time.perf_counter() - started)
+            # The rank bands' share of the recompute (1,000 weightings of every ranked county), timed inside it.
+            band_seconds.append(sum(outcome.run.band_milliseconds for outcome in outcomes) / 1000)
             if any(outcome.status != RecomputeOutcome.PUBLISHED for outcome in outcomes):
                 raise RuntimeError(f"a recompute did not publish: {[outcome.status for outcome in outcomes]}")
             statement_seconds, wall = _psql_seconds(statements)
@@ -181,6 +183,8 @@ def step_standings(*, years: list[int], single_year: int, repeats: int) -> dict:
             "reference_seconds": round(reference, 4),
             "reference_psql_wall_seconds": round(statistics.median(reference_wall_seconds), 4),
             "ratio": round(app / reference, 3),
+            "band_seconds": round(statistics.median(band_seconds), 4),
+            "band_share_of_recompute": round(statistics.median(band_seconds) / app, 3),
             "agrees_with_reference": agrees,
             "counties_listed": outcomes[-1].run.listed_count,
             "counties_ranked": outcomes[-1].run.ranked_count,

@@ -124,6 +124,9 @@ def _commissioning(slot: ProgrammeSlot | None, rng: random.Random, today: dateti
     if slot is None:
         return datetime.date(rng.randint(2012, 2021), rng.randint(1, 12), 1), Factory.Status.IN_OPERATION
     if slot.inauguration_date:
+        if slot.inauguration_date > today:
+            # Not inaugurated yet: no factory is "in operation" before its commissioning date (methodology v1.1).
+            return None, Factory.Status.UNDER_CONSTRUCTION
         return slot.inauguration_date.replace(day=1), Factory.Status.IN_OPERATION
     year = slot.programme_round.year
     if year < today.year:

@@ -60,6 +60,14 @@ class Factory(models.Model):
                 condition=Q(commissioned_on__isnull=True) | Q(status__in=["commissioned", "in_operation"]),
                 name="factory_commissioned_date_only_when_commissioned",
             ),
+            # Methodology v1.1: a factory with no commissioning date never operates, so it cannot be in operation.
+            models.CheckConstraint(
+                condition=~Q(status__in=["commissioned", "in_operation"]) | Q(commissioned_on__isnull=False),
+                name="factory_commissioned_has_date",
+                violation_error_message=_(
+                    "A factory that is commissioned or in operation needs its commissioning date."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

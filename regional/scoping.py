@@ -89,6 +89,17 @@ def visible_reports(user) -> QuerySet[MonthlyReport]:
     return reports.none()
 
 
+def reports_visible_in_county(user, county_id: int) -> bool:
+    """Whether per-report figures of `county_id` are within the user's reporting scope (standings traces show
+    everyone the sums, and the rows behind them only within this scope)."""
+    return operational_counties(user).filter(pk=county_id).exists()
+
+
+def visible_report_history(user):
+    """Recorded states of the reports whose county's operational data the user may see."""
+    return MonthlyReport.history.filter(factory__county__in=operational_counties(user))
+
+
 def visible_annual_plans(user) -> QuerySet[AnnualPlan]:
     plans = AnnualPlan.objects.all()
     if is_administrator(user) or is_analyst(user):

@@ -11,6 +11,7 @@ class StandingsQueryForm(forms.Form):
     run = forms.IntegerField(min_value=1, required=False)
     province = forms.CharField(max_length=5, required=False, label=_("Province"))
     round = forms.IntegerField(min_value=2020, max_value=2040, required=False, label=_("Programme round"))
+    q = forms.CharField(max_length=60, required=False, strip=True, label=_("Find a county"))
     sort = forms.ChoiceField(choices=[(key, key) for key in SORT_FIELDS], required=False)
     dir = forms.ChoiceField(choices=[("asc", "asc"), ("desc", "desc")], required=False)
 

@@ -1,10 +1,12 @@
 """Standings: versioned methodology, immutable runs and the per-county results of each run."""
 
+import functools
 from decimal import ROUND_CEILING, Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils.translation import gettext_lazy as _
 
 from regional.models import County
@@ -24,10 +26,23 @@ class NotRankedReason(models.TextChoices):
     NO_WEIGHTED_INDICATOR = "no_weighted_indicator", _("no indicator with a weight")
 
 
+class Rules(models.TextChoices):
+    """The calculation rules of DESIGN.md a methodology follows (its weights are versioned separately)."""
+
+    V1 = "1", "v1"
+    V1_1 = "1.1", "v1.1"
+
+
 class Methodology(models.Model):
     """A version of the weights and eligibility rule. A change is a new version; runs keep theirs."""
 
     version = models.PositiveIntegerField(unique=True)
+    rules = models.CharField(
+        max_length=5,
+        choices=Rules.choices,
+        default=Rules.V1_1,
+        help_text=_("The methodology's calculation rules (DESIGN.md); runs under v1 keep v1."),
+    )
     weight_plan_fulfilment = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(35))
     weight_growth = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(20))
     weight_product_range = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(15))
@@ -66,7 +81,12 @@ class Methodology(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"v{self.version}"
+        return f"{self.label} (no. {self.version})"
+
+    @property
+    def label(self) -> str:
+        """What pages call the methodology: its rules' version, e.g. "v1.1"."""
+        return Rules(self.rules).label
 
     @property
     def weights(self) -> dict[str, Decimal]:
@@ -95,6 +115,21 @@ class StandingsRun(models.Model):
     notes = models.JSONField(
         default=list, blank=True, help_text=_("What the run had to decide, e.g. rescaled weights.")
     )
+    last_year_run = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The latest run of the previous year published before this one (rank change since last year)."),
+    )
+    goalposts = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Per indicator, the exact lowest and highest value over the ranked counties (v1.1)."),
+    )
+    includes_demo_data = models.BooleanField(default=False)
+    band_milliseconds = models.PositiveIntegerField(default=0)
     ranked_count = models.PositiveIntegerField(default=0)
     listed_count = models.PositiveIntegerField(default=0)
     duration_milliseconds = models.PositiveIntegerField(default=0)
@@ -105,6 +140,35 @@ class StandingsRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} run {self.pk}"
+
+    @property
+    def is_v1_1(self) -> bool:
+        return self.methodology.rules == Rules.V1_1
+
+
+class CountyStandingQuerySet(models.QuerySet):
+    def with_rank_with_band(self):
+        """Annotate `rank_with_band`: "84 (likely 78–92)" (the API's and CSV's form of a rank and its band)."""
+        as_text = functools.partial(Cast, output_field=models.CharField())
+        return self.annotate(
+            rank_with_band=Case(
+                When(
+                    rank_band_low__isnull=False,
+                    then=Concat(
+                        as_text("rank"),
+                        Value(" (likely "),
+                        as_text("rank_band_low"),
+                        Value("–"),
+                        as_text("rank_band_high"),
+                        Value(")"),
+                        output_field=models.CharField(),
+                    ),
+                ),
+                When(rank__isnull=False, then=as_text("rank")),
+                default=None,
+                output_field=models.CharField(),
+            )
+        )
 
 
 class CountyStanding(models.Model):
@@ -133,6 +197,21 @@ class CountyStanding(models.Model):
     province_rank = models.PositiveIntegerField(null=True, blank=True)
     previous_rank = models.PositiveIntegerField(null=True, blank=True)
     rank_change = models.IntegerField(null=True, blank=True, help_text=_("Positive: moved up."))
+    last_year_rank = models.PositiveIntegerField(null=True, blank=True)
+    rank_change_since_last_year = models.IntegerField(null=True, blank=True, help_text=_("Positive: moved up."))
+    rank_band_low = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Best likely rank under other weights (5th percentile of 1,000 draws).")
+    )
+    rank_band_high = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Worst likely rank under other weights (95th percentile of 1,000 draws).")
+    )
+    sums = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Per indicator, the exact numerator and denominator its ratio was computed from (v1.1)."),
+    )
+
+    objects = CountyStandingQuerySet.as_manager()
 
     class Meta:
         ordering = ["run", "rank", "county__name_en"]
@@ -148,6 +227,10 @@ class CountyStanding(models.Model):
             models.CheckConstraint(
                 condition=Q(composite__isnull=True) | Q(composite__gte=0, composite__lte=100),
                 name="standing_composite_0_to_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(rank_band_low__isnull=True) | Q(rank_band_low__lte=F("rank_band_high"), is_ranked=True),
+                name="standing_band_low_within_high",
             ),
         ]
         indexes = [

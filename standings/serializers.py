@@ -10,6 +10,9 @@ from standings.models import CountyStanding, NotRankedReason, StandingsRun
 
 class StandingsRunSerializer(serializers.ModelSerializer):
     methodology_version = serializers.IntegerField(source="methodology.version", read_only=True)
+    methodology_rules = serializers.CharField(
+        source="methodology.label", read_only=True, help_text="The calculation rules of the run: v1 or v1.1."
+    )
     triggered_by = serializers.CharField(source="triggered_by.username", read_only=True, allow_null=True, default=None)
     weights = serializers.JSONField(
         read_only=True, help_text="The weights (and rule) used, copied from the methodology."
@@ -22,6 +25,7 @@ class StandingsRunSerializer(serializers.ModelSerializer):
             "id",
             "year",
             "methodology_version",
+            "methodology_rules",
             "weights",
             "cutoff_at",
             "inputs_hash",
@@ -32,6 +36,8 @@ class StandingsRunSerializer(serializers.ModelSerializer):
             "notes",
             "ranked_count",
             "listed_count",
+            "last_year_run",
+            "includes_demo_data",
         ]
         read_only_fields = fields
 
@@ -59,6 +65,11 @@ _STANDING_FIELDS = [
     "province_rank",
     "previous_rank",
     "rank_change",
+    "rank_band_low",
+    "rank_band_high",
+    "rank_with_band",
+    "last_year_rank",
+    "rank_change_since_last_year",
 ]
 
 
@@ -120,6 +131,11 @@ class CountyStandingSerializer(FlatRowSerializerMixin, serializers.ModelSerializ
     province = serializers.CharField(source="county.province.code", read_only=True)
     # Blank for a ranked county; declared so the schema says so (read-only model fields drop allow_blank).
     not_ranked_reason = serializers.ChoiceField(choices=NotRankedReason.choices, allow_blank=True, read_only=True)
+    rank_with_band = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text='The rank with how far it depends on the weights, e.g. "84 (likely 78–92)" (DESIGN.md rank band).',
+    )
 
     class Meta:
         model = CountyStanding

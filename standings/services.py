@@ -10,12 +10,13 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Max, Min, Q
+from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from regional.models import County
 from standings import computation
-from standings.models import CountyStanding, Indicator, Methodology, RecomputeRequest, StandingsRun
+from standings.models import CountyStanding, Indicator, Methodology, RecomputeRequest, Rules, StandingsRun
 
 logger = logging.getLogger(__name__)
 
@@ -62,12 +63,13 @@ class RecomputeOutcome:
 
 
 def methodology_current() -> Methodology:
-    """The newest methodology version; version 1 with the published defaults when none was entered yet."""
+    """The newest methodology version; v1.1 with the published defaults when none was entered yet."""
     methodology = Methodology.objects.order_by("-version").first()
     if methodology is None:
         methodology, _created = Methodology.objects.get_or_create(
-            version=1, defaults={"notes": "Methodology v1 defaults (DESIGN.md)."}
+            version=1, defaults={"rules": Rules.V1_1, "notes": "Methodology v1.1 defaults (DESIGN.md)."}
         )
+        methodology.refresh_from_db()  # the stored weights (35.00), not the unsaved defaults (35)
     return methodology
 
 
@@ -95,6 +97,7 @@ def methodology_create(
     methodology = Methodology(
         version=(newest.version if newest else 0) + 1,
         minimum_counted_share=minimum_counted_share,
+        rules=Rules.V1_1,
         notes=notes,
         created_by=created_by,
         **{f"weight_{indicator}": weights[indicator] for indicator in Indicator.values},
@@ -133,6 +136,7 @@ def _inputs_hash(*, year: int, methodology: Methodology, rows: list[tuple]) -> s
     header = {
         "year": year,
         "methodology": methodology.version,
+        "rules": methodology.rules,
         "weights": {key: _canonical(value) for key, value in methodology.weights.items()},
         "minimum_counted_share": _canonical(methodology.minimum_counted_share),
         "columns": computation.INPUT_COLUMNS,
@@ -148,6 +152,7 @@ def _run_weights(methodology: Methodology) -> dict:
         **{indicator: str(weight) for indicator, weight in methodology.weights.items()},
         "minimum_counted_share": str(methodology.minimum_counted_share),
         "methodology_version": methodology.version,
+        "rules": methodology.rules,
     }
 
 
@@ -160,9 +165,10 @@ def standings_recompute(
     cutoff_at: datetime.datetime | None = None,
     wait_for_lock: bool = False,
 ) -> RecomputeOutcome:
-    """Compute `year` for every in-scope county from approved data up to the cut-off and publish it as one
-    immutable run, written whole or not at all; publishes nothing when the inputs are unchanged since the
-    year's latest run, and nothing when another worker is computing the same year."""
+    """Compute `year` for every in-scope county under methodology v1.1 from approved data up to the cut-off and
+    publish it as one immutable run (standings, both rank changes, rank bands, the sums and goalposts behind every
+    figure), written whole or not at all; publishes nothing when the inputs are unchanged since the year's latest
+    run, and nothing when another worker is computing the same year."""
     started = time.monotonic()
     if not _try_lock_year(year, wait=wait_for_lock):
         return RecomputeOutcome(year=year, status=RecomputeOutcome.BUSY, run=None)
@@ -170,76 +176,87 @@ def standings_recompute(
     methodology = methodology_current()
     previous_run = StandingsRun.objects.filter(year=year).order_by("-pk").first()
 
-    inputs_sql, inputs_params = computation.inputs_params(year=year, cutoff_at=cutoff_at)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Right after a bulk load the statistics are stale and CTE estimates say "1 row", which turns the
-            # joins into nested loops over thousands of rows (measured: 28 s instead of 0.3 s on the demo
-            # data). Hash and merge joins are right at every volume here; JIT only adds compile time.
-            cursor.execute("SET LOCAL enable_nestloop = off")
-            cursor.execute("SET LOCAL jit = off")
-            # A year at 3,000 counties sorts and hashes ~180,000 factory-months twice; in memory, not on disk.
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-        cursor.execute(f"DROP TABLE IF EXISTS {computation.INPUTS_TABLE}")
-        cursor.execute(inputs_sql, inputs_params)
-        cursor.execute(
-            f"SELECT {', '.join(computation.INPUT_COLUMNS)} FROM {computation.INPUTS_TABLE} ORDER BY county_id"
+    rows = computation.inputs_rows(year=year, cutoff_at=cutoff_at)
+    inputs_hash = _inputs_hash(year=year, methodology=methodology, rows=[row.as_row() for row in rows])
+    if previous_run is not None and previous_run.inputs_hash == inputs_hash:
+        return RecomputeOutcome(
+            year=year, status=RecomputeOutcome.UNCHANGED, run=previous_run, duration_seconds=time.monotonic() - started
         )
-        inputs_hash = _inputs_hash(year=year, methodology=methodology, rows=cursor.fetchall())
 
-        if previous_run is not None and previous_run.inputs_hash == inputs_hash:
-            cursor.execute(f"DROP TABLE {computation.INPUTS_TABLE}")
-            return RecomputeOutcome(
-                year=year,
-                status=RecomputeOutcome.UNCHANGED,
-                run=previous_run,
-                duration_seconds=time.monotonic() - started,
-            )
-
-        run = StandingsRun.objects.create(
-            year=year,
-            methodology=methodology,
-            weights=_run_weights(methodology),
-            cutoff_at=cutoff_at,
-            inputs_hash=inputs_hash,
-            trigger=trigger,
-            triggered_by=triggered_by,
-            previous_run=previous_run,
-        )
-        cursor.execute(
-            computation.STANDINGS_INSERT_SQL,
-            computation.standings_params(
-                run_id=run.pk,
-                previous_run_id=previous_run.pk if previous_run else None,
-                weights=methodology.weights,
-                minimum_share=methodology.minimum_counted_share,
-            ),
-        )
-        cursor.execute(f"DROP TABLE {computation.INPUTS_TABLE}")
-
-    standings = CountyStanding.objects.filter(run=run)
-    counts = standings.aggregate(listed=Count("pk"), ranked=Count("pk", filter=Q(is_ranked=True)))
-    # The run records where weights were rescaled because a ranked county lacked an indicator.
-    rescaled = standings.filter(is_ranked=True).filter(
-        Q(score_plan_fulfilment__isnull=True)
-        | Q(score_growth__isnull=True)
-        | Q(score_product_range__isnull=True)
-        | Q(score_local_raw_materials__isnull=True)
-        | Q(score_reporting_discipline__isnull=True)
+    weights = methodology.weights
+    result = computation.compute_year(rows, weights=weights, minimum_share=methodology.minimum_counted_share)
+    band_started = time.monotonic()
+    bands = computation.rank_bands(
+        input_hash=inputs_hash,
+        weights=weights,
+        scores={county.inputs.county_id: county.scores for county in result.counties if county.is_ranked},
     )
-    notes = [
-        {
-            "county": slug,
-            "missing": [indicator for indicator, score in zip(Indicator.values, scores, strict=True) if score is None],
-            "note": "weights rescaled over the indicators present",
-        }
-        for slug, *scores in rescaled.order_by("county__slug").values_list(
-            "county__slug", *[f"score_{indicator}" for indicator in Indicator.values]
+    band_milliseconds = int((time.monotonic() - band_started) * 1000)
+    last_year_run = StandingsRun.objects.filter(year=year - 1).order_by("-pk").first()
+    earlier_ranks = _ranks_of(previous_run)
+    last_year_ranks = _ranks_of(last_year_run)
+
+    run = StandingsRun.objects.create(
+        year=year,
+        methodology=methodology,
+        weights=_run_weights(methodology),
+        cutoff_at=cutoff_at,
+        inputs_hash=inputs_hash,
+        trigger=trigger,
+        triggered_by=triggered_by,
+        previous_run=previous_run,
+        last_year_run=last_year_run,
+        goalposts=result.goalposts,
+        includes_demo_data=_includes_demo_data(),
+        band_milliseconds=band_milliseconds,
+    )
+    standings = []
+    for county in result.counties:
+        county_id = county.inputs.county_id
+        previous_rank = earlier_ranks.get(county_id)
+        last_year_rank = last_year_ranks.get(county_id)
+        band = bands.get(county_id, (None, None))
+        standings.append(
+            CountyStanding(
+                run=run,
+                county_id=county_id,
+                operating_months=county.inputs.operating_months,
+                counted_months=county.inputs.complete_months,
+                is_ranked=county.is_ranked,
+                not_ranked_reason=county.not_ranked_reason,
+                composite=county.composite,
+                rank=county.rank,
+                province_rank=county.province_rank,
+                previous_rank=previous_rank,
+                rank_change=previous_rank - county.rank if county.rank and previous_rank else None,
+                last_year_rank=last_year_rank,
+                rank_change_since_last_year=last_year_rank - county.rank if county.rank and last_year_rank else None,
+                rank_band_low=band[0],
+                rank_band_high=band[1],
+                sums=county.sums,
+                **{indicator: county.stored_value(indicator) for indicator in Indicator.values},
+                **{f"score_{indicator}": county.scores[indicator] for indicator in Indicator.values},
+            )
         )
-    ]
-    run.ranked_count = counts["ranked"]
-    run.listed_count = counts["listed"]
-    run.notes = notes
+    CountyStanding.objects.bulk_create(standings, batch_size=1000)
+
+    ranked = [county for county in result.counties if county.is_ranked]
+    run.ranked_count = len(ranked)
+    run.listed_count = len(result.counties)
+    # The run records where weights were rescaled because a ranked county lacked an indicator.
+    slugs = dict(County.objects.filter(pk__in=[county.inputs.county_id for county in ranked]).values_list("pk", "slug"))
+    run.notes = sorted(
+        (
+            {
+                "county": slugs[county.inputs.county_id],
+                "missing": [indicator for indicator in Indicator.values if county.scores[indicator] is None],
+                "note": "weights rescaled over the indicators present",
+            }
+            for county in ranked
+            if any(county.scores[indicator] is None for indicator in Indicator.values)
+        ),
+        key=lambda note: note["county"],
+    )
     run.duration_milliseconds = int((time.monotonic() - started) * 1000)
     # The run's own summary is filled in inside the transaction that creates it: no reader ever sees it
     # half-written, and after commit nothing updates it again.
@@ -247,6 +264,21 @@ def standings_recompute(
     return RecomputeOutcome(
         year=year, status=RecomputeOutcome.PUBLISHED, run=run, duration_seconds=time.monotonic() - started
     )
+
+
+def _ranks_of(run: StandingsRun | None) -> dict[int, int]:
+    """County id → national rank in `run` (ranked counties only)."""
+    if run is None:
+        return {}
+    return dict(
+        CountyStanding.objects.filter(run=run, is_ranked=True).values_list("county_id", "rank").order_by("county_id")
+    )
+
+
+def _includes_demo_data() -> bool:
+    from factories.models import Factory
+
+    return Factory.objects.filter(is_demo=True, county__kind__in=County.PROGRAMME_KINDS).exists()
 
 
 # --- durable requests (approvals, reopenings, the nightly schedule) -------------------------------------

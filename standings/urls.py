@@ -9,6 +9,7 @@ urlpatterns = [
     path("provinces/<str:code>/", views.province, name="province"),
     path("counties/<slug:slug>/", views.county, name="county"),
     path("runs/", views.runs, name="runs"),
+    path("runs/<int:run_id>/counties/<slug:slug>/<str:target>/", views.trace, name="trace"),
     path("runs/compare/", views.run_compare, name="run_compare"),
     path("runs/recompute/", views.recompute, name="recompute"),
     path("runs/progress/", views.recompute_progress, name="recompute_progress"),

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from regional import scoping
 from regional.models import County
@@ -21,9 +21,12 @@ from standings import selectors
 from standings.forms import RecomputeForm, RunComparisonForm, StandingsQueryForm
 from standings.models import Indicator, StandingsRun
 from standings.services import standings_recompute_requested
+from standings.templatetags.standings_tags import rank_with_band
 
 INDICATORS = [(value, label) for value, label in Indicator.choices]
-NATIONAL_PAGE_SIZE = 200
+# 50 rows a page: the year's 175 ranked counties were one 316 KB, 10,000 px page; find and the pinned own county
+# make paging rarely needed.
+NATIONAL_PAGE_SIZE = 50
 # Characters that make a spreadsheet read a cell as a formula (CSV injection).
 
 
@@ -48,7 +51,8 @@ def national(request: HttpRequest) -> HttpResponse:
     years, year, run = _year_and_run(request, query)
     province_code = query.value("province", "")
     programme_year = query.value("round")
-    table = page = None
+    search = query.value("q", "")
+    table = page = own_standing = None
     if run is not None:
         filters = {
             "user": request.user,
@@ -57,6 +61,7 @@ def national(request: HttpRequest) -> HttpResponse:
             "programme_year": programme_year,
             "sort": query.value("sort", "rank"),
             "direction": query.value("dir", "asc"),
+            "search": search,
         }
         if request.GET.get("format") == "csv":
             return _csv(run, selectors.standings_table(**filters))
@@ -64,6 +69,9 @@ def national(request: HttpRequest) -> HttpResponse:
         table, page = selectors.standings_table_page(
             **filters, page_number=_page_number(request), page_size=NATIONAL_PAGE_SIZE
         )
+        if scoping.is_county_official(request.user):
+            # Pinned above the table: a county official finds their own county without paging or searching.
+            own_standing = selectors.county_standing(user=request.user, run=run, county=request.user.county_id)
     return render(
         request,
         "standings/national.html",
@@ -77,6 +85,8 @@ def national(request: HttpRequest) -> HttpResponse:
             "query_errors": query.errors if query.is_bound else {},
             "province_code": province_code,
             "programme_year": programme_year,
+            "search": search,
+            "own_standing": own_standing,
             "provinces": selectors.provinces(user=request.user),
             "programme_years": selectors.programme_years(user=request.user),
             "indicators": INDICATORS,
@@ -109,7 +119,8 @@ def _sortable_columns(request: HttpRequest, table: selectors.StandingsTable) -> 
     """Header cells: clicking a column sorts by it (best first for scores), clicking again reverses."""
     labels = [
         ("rank", _("Rank")),
-        ("change", _("Change")),
+        ("change", _("Since last run")),
+        ("change_year", _("Since last year")),
         ("county", _("County")),
         ("province", _("Province")),
         ("composite", _("Composite")),
@@ -143,22 +154,37 @@ def _csv(run: StandingsRun, table: selectors.StandingsTable) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="standings-{run.year}-run-{run.pk}.csv"'
     writer = csv.writer(response)
-    header = [_("Rank"), _("Change"), _("County"), _("Province"), _("Composite")]
+    header = [
+        _("Rank"),
+        _("Rank (likely range under other weights)"),
+        _("Rank band best"),
+        _("Rank band worst"),
+        _("Change since the last run"),
+        _("Change since last year"),
+        _("County"),
+        _("Province"),
+        _("Composite"),
+    ]
     for _value, label in INDICATORS:
         header += [_("%(indicator)s score") % {"indicator": label}, _("%(indicator)s value") % {"indicator": label}]
-    header.append(_("Not ranked because"))
+    header += [_("Not ranked because"), _("Data")]
     writer.writerow([_safe_cell(str(cell)) for cell in header])
+    data_label = "DEMO" if run.includes_demo_data else ""
     for standing in [*table.ranked, *table.not_ranked]:
         row = [
             standing.rank,
+            rank_with_band(standing) if standing.is_ranked else None,
+            standing.rank_band_low,
+            standing.rank_band_high,
             standing.rank_change if run.previous_run_id else None,
+            standing.rank_change_since_last_year if run.last_year_run_id else None,
             standing.county.name_en,
             standing.county.province.name_en,
             standing.composite,
         ]
         for indicator, _label in INDICATORS:
             row += [standing.score(indicator), standing.raw_value(indicator)]
-        row.append(str(standing.not_ranked_explanation))
+        row += [str(standing.not_ranked_explanation), data_label]
         writer.writerow([_safe_cell(cell) for cell in row])
     return response
 
@@ -193,14 +219,30 @@ def county(request: HttpRequest, slug: str) -> HttpResponse:
     )
     query = StandingsQueryForm(request.GET or None)
     years, year, run = _year_and_run(request, query)
-    standing = previous = None
+    standing = previous = last_year = None
     lines = []
+    changes = []
     if run is not None:
         standing = selectors.county_standing(user=request.user, run=run, county=county)
     if standing is not None:
         previous = selectors.previous_standing(user=request.user, standing=standing)
+        last_year = selectors.last_year_standing(user=request.user, standing=standing)
         medians = selectors.national_medians(user=request.user, run=run)
         lines = selectors.county_explanation(standing=standing, previous=previous, medians=medians)
+        changes = [
+            {
+                "key": "since-last-run",
+                "title": _("Since the last run"),
+                "earlier_run_id": run.previous_run_id,
+                "explanation": selectors.rank_change_explanation(standing=standing, earlier=previous),
+            },
+            {
+                "key": "since-last-year",
+                "title": _("Since last year"),
+                "earlier_run_id": run.last_year_run_id,
+                "explanation": selectors.rank_change_explanation(standing=standing, earlier=last_year),
+            },
+        ]
     history = selectors.county_history(user=request.user, county=county)
     chart = {
         "labels": [row.run.year for row in history],
@@ -219,6 +261,8 @@ def county(request: HttpRequest, slug: str) -> HttpResponse:
             "county": county,
             "standing": standing,
             "previous": previous,
+            "last_year": last_year,
+            "changes": changes,
             "lines": lines,
             "history": history,
             "chart": chart,
@@ -303,5 +347,24 @@ def run_compare(request: HttpRequest) -> HttpResponse:
             "changes": changes,
             "zero": Decimal(0),
             **_own_unit(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def trace(request: HttpRequest, run_id: int, slug: str, target: str) -> HttpResponse:
+    """One figure of a run, with everything needed to redo it by hand (404 for anything unknown)."""
+    figure = selectors.figure_trace(user=request.user, run_id=run_id, county_slug=slug, target=target)
+    return render(
+        request,
+        "standings/trace.html",
+        {
+            "trace": figure,
+            "run": figure.run,
+            "year": figure.run.year,
+            "county": figure.standing.county,
+            "standing": figure.standing,
+            "targets": [(value, label) for value, label in INDICATORS] + [("composite", _("Composite"))],
         },
     )

@@ -84,6 +84,11 @@ class World:
             "reports:late_entry_reopen": {"factory_code": objects["factory"].code, "month": datetime.date(2025, 4, 1)},
             "standings:province": {"code": objects["north"].code},
             "standings:county": {"slug": objects["alpha"].slug},
+            "standings:trace": {
+                "run_id": objects["run"].pk,
+                "slug": objects["alpha"].slug,
+                "target": "plan_fulfilment",
+            },
             "api:run-standings": {"run_id": objects["run"].pk},
             "api:county-standings": {"slug": objects["alpha"].slug},
             "api:province-detail": {"code": objects["north"].code},

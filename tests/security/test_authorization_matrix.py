@@ -238,6 +238,7 @@ EXPECTED = {
     "standings:province": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /standings/provinces/KP-61/
     "standings:county": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /standings/counties/kp-northland-alpha/
     "standings:runs": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /standings/runs/
+    "standings:trace": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /standings/runs/1/counties/kp-northland-alpha/plan_fulfilment/
     "standings:run_compare": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /standings/runs/compare/
     "standings:recompute": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 403, 403, 403, 302)},  # /standings/runs/recompute/
     "standings:recompute_progress": {"GET": (302, 403, 403, 403, 403, 200), "POST": (302, 403, 403, 403, 403, 200)},  # /standings/runs/progress/

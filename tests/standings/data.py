@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from factories.models import AnnualPlan, Factory, MonthlyPlan, MonthlyReport
 from standings.computation import entry_deadline
@@ -55,6 +56,7 @@ def reports(
     late_months=(),
     status=MonthlyReport.Status.APPROVED,
     approved_at: datetime.datetime | None = None,
+    with_history: bool = False,
 ) -> list[MonthlyReport]:
     """One report per month in `months`, first submitted on time unless the month is in `late_months`."""
     rows = []
@@ -79,4 +81,6 @@ def reports(
                 approved_at=(approved_at or submitted + datetime.timedelta(days=2)) if is_approved else None,
             )
         )
+    if with_history:
+        return bulk_create_with_history(rows, MonthlyReport)
     return MonthlyReport.objects.bulk_create(rows)

@@ -1,4 +1,4 @@
-"""Methodology v1 on a hand-made dataset whose standings are worked out by hand below."""
+"""Methodology v1.1 on a hand-made dataset whose standings are worked out by hand below."""
 
 import datetime
 from decimal import Decimal
@@ -22,7 +22,8 @@ def hand_made_year(alpha_county, beta_county, gamma_county, north_province, sout
     Alpha   12 approved months at 12,000; best month 18 varieties; 60 of 80 t own; 2024 at 10,000; Oct-Dec late.
     Beta    9 approved months (Jan-Sep) at 9,000, Oct-Dec only submitted; 20 varieties; 40 of 80 t own;
             2024 at 9,000.
-    Gamma   12 approved months at 10,500 with January's plan entered as 21,000; 16 varieties; 80 of 80 t own;
+    Gamma   12 approved months at 10,500 with only January's plan split entered (21,000): a split that does not
+            cover the twelve months is treated as absent; 16 varieties; 80 of 80 t own;
             no 2024 reports (growth missing); Jul-Dec late.
     Delta   exactly Alpha's figures (a tie), in the other province.
     Epsilon 8 approved months only.
@@ -80,16 +81,17 @@ def test_every_indicator_score_composite_and_rank_matches_the_hand_calculation(h
     assert (beta.plan_fulfilment, beta.growth, beta.product_range) == (D("0.9"), D("0"), D("1"))
     assert (beta.local_raw_materials, beta.reporting_discipline) == (D("0.5"), D("0.75"))
     assert (beta.operating_months, beta.counted_months) == (12, 9)
-    # Gamma: 126,000 / (21,000 + 11 × 10,000) = 0.961832061… → 0.961832; no 2024 → growth missing.
-    assert (gamma.plan_fulfilment, gamma.growth, gamma.product_range) == (D("0.961832"), None, D("0.8"))
+    # Gamma: its one-month split is absent, so 126,000 / 120,000 = 1.05; no 2024 → growth missing.
+    assert (gamma.plan_fulfilment, gamma.growth, gamma.product_range) == (D("1.05"), None, D("0.8"))
     assert (gamma.local_raw_materials, gamma.reporting_discipline) == (D("1"), D("0.5"))
 
-    # Goalposts over the four ranked counties. Plan: 0.9 → 0, 1.2 → 100, Gamma (0.061832/0.3) → 20.61.
+    # Goalposts over the four ranked counties. Plan: 0.9 → 0, 1.2 → 100, Gamma (0.15/0.3) → 50.
     assert [alpha.score_plan_fulfilment, beta.score_plan_fulfilment, gamma.score_plan_fulfilment] == [
         D("100.00"),
         D("0.00"),
-        D("20.61"),
+        D("50.00"),
     ]
+    assert run.goalposts["plan_fulfilment"] == {"min": "0.9", "max": "1.2"}
     assert [alpha.score_growth, beta.score_growth, gamma.score_growth] == [D("100.00"), D("0.00"), None]
     assert [alpha.score_product_range, beta.score_product_range, gamma.score_product_range] == [
         D("50.00"),
@@ -108,21 +110,21 @@ def test_every_indicator_score_composite_and_rank_matches_the_hand_calculation(h
     ]
 
     # Composite. Alpha: (35·100 + 20·100 + 15·50 + 15·50 + 15·100) / 100 = 85.00; Beta: (15·100 + 15·100)/100
-    # = 30.00; Gamma without growth, weights rescaled over 80: (35·20.61 + 15·100) / 80 = 27.766875 → 27.77.
+    # = 30.00; Gamma without growth, weights rescaled over 80: (35·50 + 15·100) / 80 = 40.625 → 40.63 (half-up).
     assert (alpha.composite, beta.composite, gamma.composite, delta.composite) == (
         D("85.00"),
         D("30.00"),
-        D("27.77"),
+        D("40.63"),
         D("85.00"),
     )
     # The tie shares rank 1 and the next county is third; each leads its province.
-    assert [(s.rank, s.province_rank) for s in (alpha, delta, beta, gamma)] == [(1, 1), (1, 1), (3, 2), (4, 2)]
+    assert [(s.rank, s.province_rank) for s in (alpha, delta, beta, gamma)] == [(1, 1), (1, 1), (4, 2), (3, 2)]
     assert run.notes == [
         {"county": "kp-southland-gamma", "missing": ["growth"], "note": "weights rescaled over the indicators present"}
     ]
     assert gamma.missing_indicators == ["growth"]
     assert {key: round(value, 4) for key, value in gamma.contributions().items()} == {
-        "plan_fulfilment": D("9.0169"),
+        "plan_fulfilment": D("21.875"),
         "product_range": D("0"),
         "local_raw_materials": D("18.75"),
         "reporting_discipline": D("0"),
@@ -206,9 +208,12 @@ def test_a_changed_report_publishes_a_new_run_with_rank_changes_against_the_prev
     assert second.inputs_hash != first.inputs_hash
     by_slug = standings_by_slug(second)
     gamma = by_slug["kp-southland-gamma"]
-    assert (gamma.previous_rank, gamma.rank, gamma.rank_change) == (4, 3, 1)
+    # Gamma 215,500 / 120,000 sets the plan's top goalpost: (35·100 + 15·100) / 80 = 62.50, above Alpha's
+    # (35·33.49 + 20·100 + 15·50 + 15·50 + 15·100) / 100 = 61.7215 → 61.72
+    assert (gamma.composite, by_slug["kp-northland-alpha"].composite) == (D("62.50"), D("61.72"))
+    assert (gamma.previous_rank, gamma.rank, gamma.rank_change) == (3, 1, 2)
     # The first run's figures are untouched
-    assert standings_by_slug(first)["kp-southland-gamma"].rank == 4
+    assert standings_by_slug(first)["kp-southland-gamma"].rank == 3
 
 
 @pytest.mark.django_db
@@ -228,7 +233,9 @@ def test_a_new_methodology_version_is_used_by_the_next_run_and_earlier_runs_keep
 
     second = standings_recompute(year=2025, cutoff_at=CUTOFF).run
 
-    assert (methodology.version, second.methodology, second.weights["plan_fulfilment"]) == (2, methodology, "100.00")
+    # Version 1 (v1 rules) and 2 (v1.1) come with the database; the new weights are version 3, still v1.1.
+    assert (methodology.version, second.methodology, second.weights["plan_fulfilment"]) == (3, methodology, "100.00")
+    assert (first.methodology.label, second.methodology.label) == ("v1.1", "v1.1")
     by_slug = standings_by_slug(second)
     # Ranked on plan fulfilment alone; Epsilon's 8 of 12 now passes a 50 % share and sets the top goalpost
     assert [by_slug[slug].composite for slug in ("kp-northland-alpha", "kp-northland-epsilon")] == [

@@ -76,7 +76,9 @@ def test_county_official_sees_the_same_table_with_only_her_county_marked(client,
     html = client_for(client, alice).get(reverse("standings:national"), {"year": 2025}).content.decode()
 
     assert html.count('class="is-own-unit" data-county="kp-northland-alpha"') == 1
-    assert html.count("is-own-unit") == 1
+    # her row in the table, and the same county pinned above it
+    assert html.count("is-own-unit") == 2
+    assert 'class="card own-standing is-own-unit" id="own-standing"' in html
 
 
 @pytest.mark.django_db
@@ -137,9 +139,22 @@ def test_csv_export_has_exactly_the_rows_shown_and_neutralises_formulas(client, 
 
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0][:5] == ["Rank", "Change", "County", "Province", "Composite"]
-    assert [row[2] for row in rows[1:]] == ["County 04", '\'=HYPERLINK("http://evil")']
-    assert len(rows[0]) == 16
+    assert rows[0][:9] == [
+        "Rank",
+        "Rank (likely range under other weights)",
+        "Rank band best",
+        "Rank band worst",
+        "Change since the last run",
+        "Change since last year",
+        "County",
+        "Province",
+        "Composite",
+    ]
+    assert [row[6] for row in rows[1:]] == ["County 04", '\'=HYPERLINK("http://evil")']
+    assert len(rows[0]) == 21
+    # The rank is written with its band, as on the pages
+    standing = StandingsRun.objects.latest("pk").county_standings.get(county__slug="kp-test-04")
+    assert rows[1][1] == f"{standing.rank} (likely {standing.rank_band_low}–{standing.rank_band_high})"
 
 
 @pytest.mark.django_db
@@ -179,7 +194,7 @@ def test_an_unknown_province_is_not_found(client, erin, two_runs):
 
 
 @pytest.mark.django_db
-def test_county_page_explains_the_rank_change_by_indicator_and_links_each_figure_to_its_reports(client, erin, two_runs):
+def test_county_page_explains_the_rank_change_by_indicator_and_links_each_figure_to_its_trace(client, erin, two_runs):
     response = client_for(client, erin).get(reverse("standings:county", args=["kp-northland-alpha"]), {"year": 2025})
 
     html = response.content.decode()
@@ -200,7 +215,9 @@ def test_county_page_explains_the_rank_change_by_indicator_and_links_each_figure
         ["0.00", "0.00", "0.00", "+0.00"],
         ["100.00", "15.00", "15.00", "+0.00"],
     ]
-    assert "/reports/list/?county=kp-northland-alpha&amp;year=2025&amp;status=approved" in html
+    run = StandingsRun.objects.latest("pk")
+    assert reverse("standings:trace", args=[run.pk, "kp-northland-alpha", "plan_fulfilment"]) in html
+    assert reverse("standings:trace", args=[run.pk, "kp-northland-alpha", "composite"]) in html
     assert 'id="county-history-data"' in html
 
 
@@ -262,7 +279,21 @@ PAGES = {
     "county": (lambda: reverse("standings:county", args=["kp-northland-alpha"]), {"year": 2025}, 9),
     # Expect 5 queries: session, user, years, the latest run, the year's runs.
     "runs": (lambda: reverse("standings:runs"), {"year": 2025}, 5),
+    # Expect 3 queries: session, user, the standing with its run, methodology, county and province.
+    "composite trace": (lambda: trace_of("composite"), {}, 3),
+    # Expect 9 queries: session, user, the standing, whether its reports are in scope, the factories, the
+    # reports' history up to the cut-off, the reports recorded without history, the plans, their splits,
+    # and nothing per row.
+    "indicator trace": (lambda: trace_of("plan_fulfilment"), {}, 9),
 }
+# A county official's national page pins their own county above the table: one query.
+PINNED_OWN_COUNTY_QUERIES = {"national": 1}
+
+
+def trace_of(target: str) -> str:
+    return reverse("standings:trace", args=[StandingsRun.objects.latest("pk").pk, "kp-northland-alpha", target])
+
+
 # Officials' HTML pages cost one query more: the page header names their county or province.
 OFFICIAL_HEADER_QUERIES = 1
 
@@ -279,8 +310,11 @@ def test_every_page_costs_the_same_number_of_queries_for_2_and_20_counties_for_e
         for page, (url, params, expected) in PAGES.items():
             if persona != erin and page != "csv":
                 expected += OFFICIAL_HEADER_QUERIES
+            if persona == alice:
+                expected += PINNED_OWN_COUNTY_QUERIES.get(page, 0)
+            address = url()
             with django_assert_num_queries(expected, info=f"{page} page for {persona.username}"):
-                response = client.get(url(), params)
+                response = client.get(address, params)
             assert response.status_code == 200
 
 
@@ -323,11 +357,12 @@ def test_an_administrator_changing_the_weights_in_the_admin_creates_a_new_versio
     response = client.post(reverse("admin:standings_methodology_add"), form)
 
     assert response.status_code == 302
-    assert list(Methodology.objects.order_by("version").values_list("version", "weight_plan_fulfilment")) == [
-        (1, Decimal("35.00")),
-        (2, Decimal("50.00")),
+    assert list(Methodology.objects.order_by("version").values_list("version", "rules", "weight_plan_fulfilment")) == [
+        (1, "1", Decimal("35.00")),
+        (2, "1.1", Decimal("35.00")),
+        (3, "1.1", Decimal("50.00")),
     ]
-    assert Methodology.objects.get(version=2).created_by == frank
+    assert Methodology.objects.get(version=3).created_by == frank
 
 
 @pytest.mark.django_db
@@ -347,7 +382,7 @@ def test_weights_that_are_all_zero_are_refused_in_the_admin(client, frank):
 
     assert response.status_code == 200
     assert "At least one weight must be above zero." in response.content.decode()
-    assert Methodology.objects.count() == 1
+    assert Methodology.objects.count() == 2
 
 
 @pytest.mark.django_db
@@ -373,3 +408,55 @@ def test_the_admin_action_requests_a_recompute_of_the_selected_runs_years(client
 
     assert "Recompute requested for 1 year" in response.content.decode()
     assert RecomputeRequest.objects.get(year=2025).requested_by == frank
+
+
+# --- finding a county, the own county pinned, the DEMO mark --------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_county_is_found_by_its_english_or_korean_name(client, erin, two_runs):
+    County.objects.filter(slug="kp-test-03").update(name_ko="삼천군")
+    client = client_for(client, erin)
+
+    by_english = client.get(reverse("standings:national"), {"year": 2025, "q": "alph"}).content.decode()
+    by_korean = client.get(reverse("standings:national"), {"year": 2025, "q": "삼천"}).content.decode()
+    nothing = client.get(reverse("standings:national"), {"year": 2025, "q": "Atlantis"}).content.decode()
+
+    assert rows_of(by_english) == ["kp-northland-alpha"]
+    assert rows_of(by_korean) == ["kp-test-03"]
+    assert rows_of(nothing) == []
+    assert "No county's name contains “Atlantis”." in nothing
+
+
+@pytest.mark.django_db
+def test_a_county_official_finds_their_county_pinned_above_the_table(client, alice, erin, two_runs):
+    html = client_for(client, alice).get(reverse("standings:national"), {"year": 2025}).content.decode()
+
+    pinned = html.split('id="own-standing"', 1)[1].split("</div>", 1)[0]
+    standing = StandingsRun.objects.latest("pk").county_standings.get(county__slug="kp-northland-alpha")
+    assert "Alpha" in pinned
+    assert f"{standing.rank} (likely {standing.rank_band_low}–{standing.rank_band_high})" in pinned
+    # An analyst has no county of their own: nothing pinned
+    assert 'id="own-standing"' not in client_for(client, erin).get(reverse("standings:national")).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_run_computed_with_demo_data_says_so_on_its_pages_and_in_its_csv(client, erin, two_runs):
+    from factories.models import Factory
+
+    Factory.objects.filter(county__slug="kp-test-02").update(is_demo=True)
+    MonthlyReport.objects.filter(factory__county__slug="kp-test-02", month__month=1).update(
+        output_value_thousand_won=Decimal("1")
+    )
+    run = standings_recompute(year=2025, cutoff_at=CUTOFF).run
+    client = client_for(client, erin)
+
+    html = client.get(reverse("standings:national"), {"year": 2025}).content.decode()
+    rows = list(csv.reader(io.StringIO(client.get(reverse("standings:national"), {"format": "csv"}).content.decode())))
+
+    assert run.includes_demo_data is True
+    assert '<span class="badge demo"' in html
+    assert rows[0][-1] == "Data" and {row[-1] for row in rows[1:]} == {"DEMO"}
+    # The earlier runs, made without demo data, carry no badge
+    earlier = client.get(reverse("standings:national"), {"year": 2025, "run": run.previous_run_id}).content.decode()
+    assert '<span class="badge demo"' not in earlier

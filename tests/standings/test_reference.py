@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import connection
 
 from factories.models import AnnualPlan, Factory, FactoryKind, MonthlyPlan, MonthlyReport
+from factories.selectors import add_months
 from regional.models import County, Province
 from standings.services import standings_recompute
 from tests.standings.data import LOCAL, late, on_time
@@ -35,8 +36,8 @@ COMPARED_COLUMNS = (
     "rank",
     "province_rank",
 )
-# Mid-year: January to July 2025 have closed (July's deadline is 10 August), August has not.
-CUTOFF = datetime.datetime(2025, 8, 20, 9, 0, tzinfo=LOCAL)
+# Mid-year: January to July 2025 have closed (July's deadline is 10 August), August has not (10 September).
+CUTOFF = datetime.datetime(2025, 9, 5, 9, 0, tzinfo=LOCAL)
 
 
 def money(rng: random.Random, low: int, high: int) -> Decimal:
@@ -88,7 +89,10 @@ def seed_demo_like_data(rng: random.Random) -> None:
                     AnnualPlan(
                         factory=factory,
                         year=year,
-                        planned_output_value_thousand_won=money(rng, 50_000, 200_000),
+                        # Some plans of zero: their factory-months leave both sums of plan fulfilment.
+                        planned_output_value_thousand_won=(
+                            Decimal(0) if rng.random() < 0.08 else money(rng, 50_000, 200_000)
+                        ),
                         planned_physical_output=Decimal(1000),
                         planned_varieties=rng.choice([0, 10, 15, 20, 25]),
                     )
@@ -103,9 +107,15 @@ def seed_demo_like_data(rng: random.Random) -> None:
                 month = datetime.date(year, number, 1)
                 status = rng.choice(["approved"] * 30 + ["submitted", "returned", "draft"])
                 submitted = (late if rng.random() < 0.2 else on_time)(month)
+                if rng.random() < 0.15:
+                    # Submitted two days after the month ended and approved the next day: for August 2025 that is
+                    # before the cut-off although August's entry period is still open (never counted).
+                    submitted = datetime.datetime.combine(
+                        add_months(month, 1) + datetime.timedelta(days=1), datetime.time(10), tzinfo=LOCAL
+                    )
                 approved_at = None
                 if status == "approved":
-                    approved_at = submitted + datetime.timedelta(days=rng.choice([1, 3, 3, 3, 30, 400]))
+                    approved_at = submitted + datetime.timedelta(days=rng.choice([1, 1, 3, 3, 3, 30, 400]))
                 used = money(rng, 0, 120) if rng.random() > 0.05 else Decimal(0)
                 reports.append(
                     MonthlyReport(
@@ -129,7 +139,22 @@ def seed_demo_like_data(rng: random.Random) -> None:
                 )
     AnnualPlan.objects.bulk_create(plans)
     for annual in plans:
-        if rng.random() < 0.3:
+        if rng.random() < 0.15:
+            # A valid split: all twelve months, summing to the annual plan, one month planned at zero.
+            twelfth = (annual.planned_output_value_thousand_won / 12).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+            values = [twelfth] * 11
+            values[rng.randrange(11)] = Decimal(0)
+            values.append(annual.planned_output_value_thousand_won - sum(values))
+            monthly_plans += [
+                MonthlyPlan(
+                    annual_plan=annual,
+                    month_number=number,
+                    planned_output_value_thousand_won=value,
+                    planned_physical_output=Decimal(1),
+                )
+                for number, value in enumerate(values, start=1)
+            ]
+        elif rng.random() < 0.3:
             for number in rng.sample(range(1, 13), 4):
                 monthly_plans.append(
                     MonthlyPlan(
@@ -179,5 +204,14 @@ def test_a_run_agrees_with_the_independent_reference_sql_for_every_county(year):
     for mine, theirs in zip(published, expected, strict=True):
         assert mine == theirs, f"county {mine[0]} differs"
     # and the data exercised what it was meant to: ranked and unranked counties, a missing indicator
-    assert 5 < run.ranked_count < 32
+    assert 5 <= run.ranked_count < 32
     assert any(None in row[9:14] for row in published if row[3])
+    # and the v1.1 cases: an open month approved by the cut-off, plans of zero, twelve-month splits
+    assert MonthlyReport.objects.filter(
+        month=datetime.date(2025, 8, 1),
+        status="approved",
+        approved_at__lte=CUTOFF,
+        factory__commissioned_on__isnull=False,
+    ).exists()
+    assert AnnualPlan.objects.filter(year=year, planned_output_value_thousand_won=0).exists()
+    assert MonthlyPlan.objects.filter(annual_plan__year=year, month_number=12).count() > 3

@@ -7,6 +7,7 @@ user reads them; officials see their own unit marked). Each page costs a fixed n
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Avg, Case, Count, F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When, Window
@@ -14,6 +15,7 @@ from django.http import Http404
 
 from regional import scoping
 from regional.models import County, ProgrammeSlot, Province
+from standings.computation.arithmetic import round_half_up
 from standings.models import CountyStanding, Indicator, RecomputeRequest, StandingsRun
 
 INDICATOR_LABELS = dict(Indicator.choices)
@@ -21,6 +23,7 @@ INDICATOR_LABELS = dict(Indicator.choices)
 SORT_FIELDS = {
     "rank": "rank",
     "change": "rank_change",
+    "change_year": "rank_change_since_last_year",
     "county": "county__name_en",
     "province": "county__province__name_en",
     "composite": "composite",
@@ -77,8 +80,11 @@ def _checked_sort(sort: str, direction: str) -> tuple[str, str]:
     return (sort if sort in SORT_FIELDS else "rank"), ("desc" if direction == "desc" else "asc")
 
 
-def _filtered_standings(user, run: StandingsRun, province_code: str, programme_year: int | None):
+def _filtered_standings(user, run: StandingsRun, province_code: str, programme_year: int | None, search: str = ""):
     standings = _standings(user, run)
+    if search:
+        # English or Korean name, any part of it ("chon", "숙천").
+        standings = standings.filter(Q(county__name_en__icontains=search) | Q(county__name_ko__icontains=search))
     if province_code:
         standings = standings.filter(county__province__code=province_code)
     if programme_year:
@@ -94,10 +100,11 @@ def standings_table(
     programme_year: int | None = None,
     sort: str = "rank",
     direction: str = "asc",
+    search: str = "",
 ) -> StandingsTable:
     """The run's counties as shown: ranked ones sorted as asked, unranked ones with their reasons."""
     sort, direction = _checked_sort(sort, direction)
-    standings = _filtered_standings(user, run, province_code, programme_year)
+    standings = _filtered_standings(user, run, province_code, programme_year, search)
     expression = F(SORT_FIELDS[sort])
     ordering = expression.desc(nulls_last=True) if direction == "desc" else expression.asc(nulls_last=True)
     rows = list(standings.order_by("-is_ranked", ordering, "county__name_en"))
@@ -121,12 +128,13 @@ def standings_table_page(
     direction: str = "asc",
     page_number: int = 1,
     page_size: int = 200,
+    search: str = "",
 ) -> tuple[StandingsTable, Page]:
     """One page of the table, in one query: the ranked counties in the asked order, then the unranked ones by
     name. The row counts come with the rows (window functions), so paging costs no COUNT query; at 3,000
     counties a page no longer builds every county's row (bench: 2.2 s → a page of 200)."""
     sort, direction = _checked_sort(sort, direction)
-    standings = _filtered_standings(user, run, province_code, programme_year)
+    standings = _filtered_standings(user, run, province_code, programme_year, search)
     # Unranked rows sort as NULL, after every ranked one, so among themselves they fall to the name.
     key = Case(When(is_ranked=True, then=F(SORT_FIELDS[sort])))
     ordering = key.desc(nulls_last=True) if direction == "desc" else key.asc(nulls_last=True)
@@ -257,7 +265,7 @@ def county_history(*, user, county: County) -> list[CountyStanding]:
     return list(
         scoping.visible_county_standings(user)
         .filter(county=county, run_id__in=latest_runs)
-        .select_related("run")
+        .select_related("run", "run__methodology", "county")
         .order_by("run__year")
     )
 
@@ -324,9 +332,108 @@ def previous_standing(*, user, standing: CountyStanding) -> CountyStanding | Non
     return (
         scoping.visible_county_standings(user)
         .filter(run_id=standing.run.previous_run_id, county_id=standing.county_id)
-        .select_related("run")
+        .select_related("run", "run__methodology")
         .first()
     )
+
+
+def last_year_standing(*, user, standing: CountyStanding) -> CountyStanding | None:
+    """The county's standing in the latest run of the previous year published before this run."""
+    if standing.run.last_year_run_id is None:
+        return None
+    return (
+        scoping.visible_county_standings(user)
+        .filter(run_id=standing.run.last_year_run_id, county_id=standing.county_id)
+        .select_related("run", "run__methodology")
+        .first()
+    )
+
+
+def exact_contributions(standing: CountyStanding | None) -> dict[str, Fraction]:
+    """Each present indicator's exact share of the (unrounded) composite: w_i × s_i ÷ Σ w of those present."""
+    if standing is None or not standing.is_ranked:
+        return {}
+    weights = {indicator: Fraction(Decimal(str(standing.run.weights[indicator]))) for indicator in Indicator.values}
+    present = {
+        indicator: Fraction(standing.score(indicator))
+        for indicator in Indicator.values
+        if standing.score(indicator) is not None
+    }
+    weight_sum = sum((weights[indicator] for indicator in present), Fraction(0))
+    if not weight_sum:
+        return {}
+    return {indicator: weights[indicator] * score / weight_sum for indicator, score in present.items()}
+
+
+@dataclass
+class ContributionChange:
+    indicator: str
+    label: str
+    score: Decimal | None
+    earlier_score: Decimal | None
+    contribution: Decimal | None
+    earlier_contribution: Decimal | None
+    change: Decimal
+
+
+@dataclass
+class RankChangeExplanation:
+    """Why a county's rank differs from an earlier run's, indicator by indicator (DESIGN.md "two changes").
+
+    Each change is w_i·s_i ÷ Σw(present) now minus the same then (0 where missing), shown to 2 decimals; with the
+    rounding remainder they add up to the change of the (rounded) composite exactly."""
+
+    earlier: CountyStanding | None
+    standing: CountyStanding
+    lines: list[ContributionChange] = field(default_factory=list)
+    rounding_remainder: Decimal | None = None
+
+    @property
+    def is_comparable(self) -> bool:
+        return self.earlier is not None and self.earlier.is_ranked and self.standing.is_ranked
+
+    @property
+    def rank_change(self) -> int | None:
+        return self.earlier.rank - self.standing.rank if self.is_comparable else None
+
+    @property
+    def composite_change(self) -> Decimal | None:
+        return self.standing.composite - self.earlier.composite if self.is_comparable else None
+
+    @property
+    def was_overtaken(self) -> bool:
+        """The composite did not move but the rank fell: other counties went past it."""
+        return self.is_comparable and self.composite_change == 0 and self.rank_change < 0
+
+    @property
+    def passed_others(self) -> bool:
+        """The composite did not move but the rank rose: counties above it fell behind."""
+        return self.is_comparable and self.composite_change == 0 and self.rank_change > 0
+
+
+def rank_change_explanation(*, standing: CountyStanding, earlier: CountyStanding | None) -> RankChangeExplanation:
+    explanation = RankChangeExplanation(earlier=earlier, standing=standing)
+    if not explanation.is_comparable:
+        return explanation
+    now, then = exact_contributions(standing), exact_contributions(earlier)
+    for indicator in Indicator.values:
+        change = round_half_up(now.get(indicator, Fraction(0)) - then.get(indicator, Fraction(0)), 2)
+        explanation.lines.append(
+            ContributionChange(
+                indicator=indicator,
+                label=INDICATOR_LABELS[indicator],
+                score=standing.score(indicator),
+                earlier_score=earlier.score(indicator),
+                contribution=round_half_up(now[indicator], 2) if indicator in now else None,
+                earlier_contribution=round_half_up(then[indicator], 2) if indicator in then else None,
+                change=change,
+            )
+        )
+    explanation.rounding_remainder = explanation.composite_change - sum(
+        (line.change for line in explanation.lines), Decimal(0)
+    )
+    explanation.lines.sort(key=lambda line: -abs(line.change))
+    return explanation
 
 
 # --- run history ---------------------------------------------------------------------------------------------
@@ -350,6 +457,16 @@ class RunChange:
         if self.before and self.after and self.before.composite is not None and self.after.composite is not None:
             return self.after.composite - self.before.composite
         return None
+
+    @property
+    def was_overtaken(self) -> bool:
+        """Its composite did not move, yet its rank fell: other counties went past it."""
+        return self.composite_change == 0 and (self.rank_change or 0) < 0
+
+    @property
+    def passed_others(self) -> bool:
+        """Its composite did not move, yet its rank rose: counties above it fell behind."""
+        return self.composite_change == 0 and (self.rank_change or 0) > 0
 
 
 def run_comparison(*, user, earlier: StandingsRun, later: StandingsRun) -> list[RunChange]:

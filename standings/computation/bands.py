@@ -1,0 +1,85 @@
+"""Rank bands (DESIGN.md): how far each ranked county's rank depends on the choice of weights.
+
+1,000 draws from `random.Random(int(input_hash[:16], 16))`; in each draw, for the indicators in DESIGN.md's order,
+r = random() and the drawn weight in hundredths is round_half_up(w × (0.75 + 0.5·r) × 100), computed exactly from
+r's binary value. A county's draw composite is round_half_up(Σ drawn w × score ÷ Σ drawn w over its present
+indicators) to the cent, from the run's rounded scores; RANK() over the ranked counties; the band is the 50th and
+950th smallest of the county's 1,000 ranks.
+
+Everything is integer arithmetic (scores and weights in hundredths), vectorised over counties and draws with numpy
+int64 arrays: at 3,000 counties that is 3 million composites, a fraction of a second.
+"""
+
+import random
+from decimal import Decimal
+
+import numpy
+
+from standings.models import Indicator
+
+BAND_DRAWS = 1000
+# Nearest-rank 5th and 95th percentiles of 1,000 ranks: the 50th and the 950th smallest (1-based).
+LOW_POSITION, HIGH_POSITION = 50, 950
+# DESIGN.md's order of the indicators in each draw.
+DRAW_ORDER = (
+    Indicator.PLAN_FULFILMENT,
+    Indicator.GROWTH,
+    Indicator.PRODUCT_RANGE,
+    Indicator.LOCAL_RAW_MATERIALS,
+    Indicator.REPORTING_DISCIPLINE,
+)
+
+
+def drawn_weights(*, input_hash: str, weights: dict[str, Decimal], draws: int = BAND_DRAWS) -> list[list[int]]:
+    """Each draw's weights in hundredths, in DRAW_ORDER: round_half_up(w × (0.75 + 0.5·r) × 100), exactly."""
+    generator = random.Random(int(input_hash[:16], 16))
+    hundredths = [int(weights[indicator] * 100) for indicator in DRAW_ORDER]
+    result = []
+    for _draw in range(draws):
+        row = []
+        for weight in hundredths:
+            # r = numerator / denominator exactly (a power of two); weight × (3/4 + r/2), rounded half up, is
+            # floor((2·weight·(3·denominator + 2·numerator) + 4·denominator) / (8·denominator)).
+            numerator, denominator = generator.random().as_integer_ratio()
+            row.append((2 * weight * (3 * denominator + 2 * numerator) + 4 * denominator) // (8 * denominator))
+        result.append(row)
+    return result
+
+
+def rank_bands(
+    *, input_hash: str, weights: dict[str, Decimal], scores: dict[int, dict[str, Decimal | None]]
+) -> dict[int, tuple[int, int]]:
+    """Per ranked county id (keys of `scores`, each with its rounded scores), its band (best, worst)."""
+    if not scores:
+        return {}
+    county_ids = sorted(scores)
+    score_hundredths = numpy.array(
+        [[int((scores[county][indicator] or 0) * 100) for indicator in DRAW_ORDER] for county in county_ids],
+        dtype=numpy.int64,
+    )
+    present = numpy.array(
+        [[int(scores[county][indicator] is not None) for indicator in DRAW_ORDER] for county in county_ids],
+        dtype=numpy.int64,
+    )
+    drawn = numpy.array(drawn_weights(input_hash=input_hash, weights=weights), dtype=numpy.int64).T  # 5 × draws
+    numerators = score_hundredths @ drawn  # counties × draws: Σ drawn w × score, in hundredths²
+    denominators = present @ drawn  # Σ drawn w over present indicators, in hundredths (> 0 for a ranked county)
+    # Half-up to the cent, in hundredths: floor((2·n + d) / (2·d)), all values non-negative.
+    composites = (2 * numerators + denominators) // (2 * denominators)
+    ranks = _ranks_per_draw(composites)
+    ranks = numpy.partition(ranks, [LOW_POSITION - 1, HIGH_POSITION - 1], axis=1)
+    low, high = ranks[:, LOW_POSITION - 1], ranks[:, HIGH_POSITION - 1]
+    return {county: (int(low[index]), int(high[index])) for index, county in enumerate(county_ids)}
+
+
+def _ranks_per_draw(composites: numpy.ndarray) -> numpy.ndarray:
+    """RANK(), best first, of every county in every draw: 1 + the number of counties with a strictly higher
+    composite. Composites are whole hundredths from 0 to 10,000, so a counting sort per draw (one bincount over
+    all draws) replaces a thousand sorts: 3,000 counties × 1,000 draws in tens of milliseconds."""
+    values = int(composites.max()) + 2
+    draws = composites.shape[1]
+    offsets = numpy.arange(draws, dtype=numpy.int64) * values
+    counts = numpy.bincount((composites + offsets).ravel(), minlength=draws * values).reshape(draws, values)
+    # at_least[d, v]: counties of draw d with a composite of v or more; strictly higher than v is at_least[d, v + 1].
+    at_least = counts[:, ::-1].cumsum(axis=1)[:, ::-1]
+    return 1 + at_least[numpy.arange(draws)[numpy.newaxis, :], composites + 1]
