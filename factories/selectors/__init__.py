@@ -36,6 +36,15 @@ from factories.selectors.months import (
     month_label,
     open_months,
 )
+from factories.selectors.queue import (
+    FigureHistory,
+    QueueRow,
+    figure_history,
+    next_in_queue,
+    review_queue_rows,
+    review_suggestions,
+)
+from factories.selectors.return_reasons import figure_problems, return_reason_suggestions
 from factories.selectors.review import CountyCompleteness, MissingReport, completeness, report_list, review_queue
 
 __all__ = [
@@ -48,8 +57,10 @@ __all__ = [
     "CountyCompleteness",
     "EntryMonth",
     "FactoryMonth",
+    "FigureHistory",
     "HistoryEntry",
     "MissingReport",
+    "QueueRow",
     "add_months",
     "completeness",
     "county_entry_months",
@@ -59,6 +70,8 @@ __all__ = [
     "days_in_month",
     "entry_deadline",
     "factory_operates_in",
+    "figure_history",
+    "figure_problems",
     "first_of_month",
     "is_month_closed",
     "is_month_open",
@@ -69,6 +82,7 @@ __all__ = [
     "month_closed_reason",
     "month_label",
     "month_plan",
+    "next_in_queue",
     "open_months",
     "operating_factories",
     "report_events",
@@ -77,6 +91,9 @@ __all__ = [
     "report_list",
     "report_locked_reason",
     "report_warnings",
+    "return_reason_suggestions",
     "review_queue",
+    "review_queue_rows",
+    "review_suggestions",
     "warnings_for_reports",
 ]
