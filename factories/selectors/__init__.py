@@ -46,6 +46,7 @@ from factories.selectors.queue import (
 )
 from factories.selectors.return_reasons import figure_problems, return_reason_suggestions
 from factories.selectors.review import CountyCompleteness, MissingReport, completeness, report_list, review_queue
+from factories.selectors.role_home import CountyTasks, ProvinceDesk, county_tasks, province_desk
 
 __all__ = [
     "EDITABLE_STATUSES",
@@ -55,17 +56,20 @@ __all__ = [
     "MEDIAN_WINDOW_MONTHS",
     "PLAUSIBLE_FACTOR",
     "CountyCompleteness",
+    "CountyTasks",
     "EntryMonth",
     "FactoryMonth",
     "FigureHistory",
     "HistoryEntry",
     "MissingReport",
+    "ProvinceDesk",
     "QueueRow",
     "add_months",
     "completeness",
     "county_entry_months",
     "county_late_entry_grants",
     "county_open_returned_reports",
+    "county_tasks",
     "day_label",
     "days_in_month",
     "entry_deadline",
@@ -85,6 +89,7 @@ __all__ = [
     "next_in_queue",
     "open_months",
     "operating_factories",
+    "province_desk",
     "report_events",
     "report_history",
     "report_is_open_for_entry",
