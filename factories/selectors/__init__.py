@@ -1,6 +1,7 @@
 """Reads of monthly reports: deadlines, plausibility warnings, the county's month, the review queue,
 completeness and history. Every user-visible queryset starts in `regional.scoping`."""
 
+from factories.selectors.completeness_grid import CompletenessGrid, GridCell, completeness_grid
 from factories.selectors.entry import (
     EDITABLE_STATUSES,
     MEDIAN_WINDOW_MONTHS,
@@ -55,17 +56,20 @@ __all__ = [
     "INTEGER_FIGURE_FIELDS",
     "MEDIAN_WINDOW_MONTHS",
     "PLAUSIBLE_FACTOR",
+    "CompletenessGrid",
     "CountyCompleteness",
     "CountyTasks",
     "EntryMonth",
     "FactoryMonth",
     "FigureHistory",
+    "GridCell",
     "HistoryEntry",
     "MissingReport",
     "ProvinceDesk",
     "QueueRow",
     "add_months",
     "completeness",
+    "completeness_grid",
     "county_entry_months",
     "county_late_entry_grants",
     "county_open_returned_reports",

@@ -122,6 +122,7 @@ def completeness(request):
         code = request.GET.get("province")
         province = next((p for p in provinces if p.code == code), None)
     rows = selectors.completeness(user=user, month=month, province_id=province.pk if province else None)
+    grid = selectors.completeness_grid(user=user, last_month=month, province=province)
     totals = {key: sum(getattr(row, key) for row in rows) for key in ("expected", "submitted", "on_time", "approved")}
     # The totals stay those of the whole scope; the table can be narrowed to the counties someone must chase.
     only_gaps = request.GET.get("gaps") == "1"
@@ -129,6 +130,10 @@ def completeness(request):
         rows = [row for row in rows if row.missing_factories or row.returned_factories]
     context = {
         "month": month,
+        "grid": grid,
+        # Analysts read approved reports only: they get counts of returned reports, not whose they are.
+        "show_returned_names": not scoping.is_analyst(user),
+        "has_demo_data": any(row.is_demo for row in rows) or any(row.is_demo for row in grid.rows),
         "rows": rows,
         "totals": totals,
         "provinces": provinces,
