@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from factories.models import MonthlyReport
-from factories.selectors.entry import MEDIAN_WINDOW_MONTHS
+from factories.selectors.entry import MEDIAN_WINDOW_MONTHS, PLAUSIBLE_FACTOR
 from factories.selectors.entry import _approved_history as approved_history
 from factories.selectors.entry import _warnings as plausibility_warnings
 from factories.selectors.months import add_months, month_label
@@ -94,16 +94,20 @@ class ChartBar:
 
 @dataclass
 class FigureHistory:
-    """The factory's last approved months before a report's month, oldest first, with their medians."""
+    """The factory's last approved months before a report's month, oldest first, with their medians, and a
+    small chart of the figure that stands out (output value, or physical output against capacity)."""
 
     months: list[HistoryMonth]
     median_output: Decimal | None
     median_physical: Decimal | None
+    charted_figure: str = "output_value_thousand_won"
     bars: list[ChartBar] = field(default_factory=list)
     median_y: int | None = None
+    capacity_y: int | None = None
 
-    CHART_HEIGHT = 64
-    BAR_STEP = 16
+    CHART_HEIGHT = 72
+    BAR_STEP = 22
+    BAR_WIDTH = 16
 
     @property
     def chart_width(self) -> int:
@@ -112,7 +116,8 @@ class FigureHistory:
 
 def figure_history(*, report: MonthlyReport) -> FigureHistory:
     """The factory's last 12 approved months before `report`'s month, in one query (what its warnings are
-    measured against), and a small bar chart of them with the report's month last."""
+    measured against), and a small bar chart of them with the report's month last: of the output value when
+    it is out of line with the median, else of the physical output (with the month's design capacity)."""
     rows = list(
         MonthlyReport.objects.filter(
             factory_id=report.factory_id,
@@ -129,8 +134,17 @@ def figure_history(*, report: MonthlyReport) -> FigureHistory:
     median_output = Decimal(statistics.median([m.output_value_thousand_won for m in months]))
     median_physical = Decimal(statistics.median([m.physical_output for m in months]))
     history = FigureHistory(months, median_output, median_physical)
-    current = report.output_value_thousand_won or Decimal(0)
-    largest = max([m.output_value_thousand_won for m in months] + [current])
+    output = report.output_value_thousand_won or Decimal(0)
+    is_output_out_of_line = output > PLAUSIBLE_FACTOR * median_output or output * PLAUSIBLE_FACTOR < median_output
+    capacity = report.factory.design_capacity / 12 if report.factory.design_capacity is not None else None
+    if is_output_out_of_line:
+        values = [m.output_value_thousand_won for m in months] + [output]
+        median, reference = median_output, None
+    else:
+        history.charted_figure = "physical_output"
+        values = [m.physical_output for m in months] + [report.physical_output or Decimal(0)]
+        median, reference = median_physical, capacity
+    largest = max(values + ([reference] if reference else []))
     if not largest:
         return history
     top = Decimal(FigureHistory.CHART_HEIGHT - 2)
@@ -138,8 +152,8 @@ def figure_history(*, report: MonthlyReport) -> FigureHistory:
     def height(value: Decimal) -> int:
         return max(1, int(value * top / largest))
 
-    values = [(m.month, m.output_value_thousand_won, False) for m in months] + [(report.month, current, True)]
-    for index, (month, value, is_current) in enumerate(values):
+    labels = [m.month for m in months] + [report.month]
+    for index, (month, value) in enumerate(zip(labels, values, strict=True)):
         bar_height = height(value)
         history.bars.append(
             ChartBar(
@@ -147,10 +161,12 @@ def figure_history(*, report: MonthlyReport) -> FigureHistory:
                 y=FigureHistory.CHART_HEIGHT - bar_height,
                 height=bar_height,
                 label=f"{month_label(month)}: {value:,.2f}",
-                is_current=is_current,
+                is_current=index == len(values) - 1,
             )
         )
-    history.median_y = FigureHistory.CHART_HEIGHT - height(median_output)
+    history.median_y = FigureHistory.CHART_HEIGHT - height(median)
+    if reference:
+        history.capacity_y = FigureHistory.CHART_HEIGHT - height(reference)
     return history
 
 
