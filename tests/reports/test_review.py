@@ -31,7 +31,9 @@ def with_history(factory, month, value=Decimal("10000"), months=3):
 def queue(alpha_county, beta_county, open_month):
     """Two plausible reports and one flagged as unusual (40,000 against a usual 10,000), all submitted."""
     capacity = Decimal(6000)  # 500 a month: the builders' 100 is well within it
-    plain_one = FactoryBuilder(county=alpha_county, name="Alpha Shoe Factory", kind="other", design_capacity=capacity)
+    plain_one = FactoryBuilder(
+        county=alpha_county, name="Alpha Daily Necessities Factory No. 2", kind="other", design_capacity=capacity
+    )
     plain_two = FactoryBuilder(
         county=beta_county, name="Beta Garment Factory", kind="garment", design_capacity=capacity
     )
@@ -300,3 +302,27 @@ def test_the_filtered_queue_query_count_does_not_grow_with_rows(client, carol, a
     # factories' approved history (warnings and ready-made reasons), the reviewer's province (header), the
     # county filter's choices.
     assert (at_two, at_twenty) == (6, 6)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_review_pages_fit_a_phone_without_sideways_scrolling(live_server, browser, carol, queue, language):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, extra_http_headers={"Accept-Language": language}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server, "carol")
+    flagged = reverse("reports:report_detail", args=[queue["flagged"].pk])
+
+    for url in ("/", reverse("reports:review_queue"), flagged, reverse("reports:completeness")):
+        page.goto(f"{live_server.url}{url}")
+
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+    # The queue's row actions are on screen, not hidden to the right of the table's own scroll box.
+    page.goto(f"{live_server.url}{reverse('reports:review_queue')}")
+    approve = page.get_by_test_id(f"queue-row-{queue['plain_one'].pk}").locator(".row-actions button").first
+    box = approve.bounding_box()
+    assert box["x"] + box["width"] <= 390
+    context.close()
