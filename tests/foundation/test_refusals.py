@@ -89,3 +89,13 @@ def test_the_review_queue_is_offered_only_to_the_roles_it_accepts(client, reques
 
     assert reverse("reports:review_queue") not in menu_urls
     assert client.get(reverse("reports:review_queue")).status_code == 403
+
+
+def test_an_administrator_refused_is_not_told_to_ask_an_administrator(client, frank, alice):
+    client_for(client, frank)
+    to_frank = client.get(reverse("reports:review_queue")).text
+    client_for(client, alice)
+    to_alice = client.get(reverse("reports:review_queue")).text
+
+    assert "ask a programme administrator" not in to_frank
+    assert "ask a programme administrator" in to_alice
