@@ -62,6 +62,8 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     # Session idle/absolute timeouts and the audit log of refusals, token use, exports and reopenings.
     "regional.middleware.SecurityMiddleware",
+    # A 405 from `require_POST` gets a page of the site instead of an empty body.
+    "regional.refusals.MethodNotAllowedPageMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

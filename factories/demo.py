@@ -9,12 +9,13 @@ written with bulk inserts, so the whole national set loads in a few seconds.
 import calendar
 import datetime
 import random
+import statistics
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from factories.models import (
     AnnualPlan,
@@ -26,7 +27,7 @@ from factories.models import (
     RawMaterialYield,
     ReportEvent,
 )
-from factories.selectors import add_months, entry_deadline
+from factories.selectors import MEDIAN_WINDOW_MONTHS, add_months, entry_deadline, figure_problems
 from regional.models import County, ProgrammeSlot, User
 
 FIRST_REPORT_MONTH = datetime.date(2022, 1, 1)
@@ -70,11 +71,9 @@ BASE_KINDS_FOR_FACTORY = {
     FactoryKind.DAILY_NECESSITIES: [RawMaterialBase.Kind.MEDICINAL, RawMaterialBase.Kind.EVODIA],
     FactoryKind.PAPER: [RawMaterialBase.Kind.FOREST],
 }
-RETURN_REASONS = [
-    "Output value does not match the physical output; please check the unit price.",
-    "Raw material from own bases is missing; enter the farm deliveries.",
-    "Days worked exceed the calendar of the month; please correct.",
-]
+# What a returned demo report got wrong: its figures are made to show the problem, and its reason is written
+# from the figures (`figure_problems`), so a reason never contradicts what the report says.
+RETURN_DEFECTS = ["own_bases_missing", "output_out_of_line", "above_capacity"]
 
 
 @dataclass
@@ -229,6 +228,7 @@ def demo_data_seed(*, seed: int = 2026, today: datetime.date | None = None) -> D
         base_monthly_value = rng.uniform(*value_range)
         planned_varieties = rng.randint(12, 60)
         first_month = max(FIRST_REPORT_MONTH, factory.commissioned_on)
+        approved_values: list[Decimal] = []
         for year in range(first_month.year, last_closed_month.year + 1):
             growth = (1 + profile["growth"]) ** (year - 2022)
             plans.append(
@@ -250,7 +250,9 @@ def demo_data_seed(*, seed: int = 2026, today: datetime.date | None = None) -> D
                 )
                 if report is None:
                     continue
-                _set_workflow(report, month, today, profile, rng)
+                _set_workflow(report, month, today, profile, rng, earlier_values=approved_values)
+                if report.status == MonthlyReport.Status.APPROVED:
+                    approved_values.append(report.output_value_thousand_won)
                 if report.submitted_at:
                     report.submitted_by = officials[factory.county_id]
                 if report.approved_at:
@@ -298,7 +300,7 @@ def _report(factory, month, base_monthly_value, growth, seasonality, planned_var
     )
 
 
-def _set_workflow(report: MonthlyReport, month, today, profile, rng) -> None:
+def _set_workflow(report: MonthlyReport, month, today, profile, rng, *, earlier_values: list[Decimal]) -> None:
     """Older months are approved; the most recent closed months are still moving through review."""
     deadline = entry_deadline(month)
     is_late = rng.random() > profile["punctuality"]
@@ -318,7 +320,7 @@ def _set_workflow(report: MonthlyReport, month, today, profile, rng) -> None:
     report.first_submitted_at = report.submitted_at = _at(submitted_day, rng.randint(8, 17))
     if months_ago <= 1 and roll < 0.12:
         report.status = MonthlyReport.Status.RETURNED
-        report.return_reason = rng.choice(RETURN_REASONS)
+        report.return_reason = _return_with_defect(report, rng, earlier_values[-MEDIAN_WINDOW_MONTHS:])
     elif (months_ago <= 1 and roll < 0.5) or (months_ago == 2 and roll < 0.1):
         report.status = MonthlyReport.Status.SUBMITTED
     else:
@@ -327,6 +329,24 @@ def _set_workflow(report: MonthlyReport, month, today, profile, rng) -> None:
         # Never before the submission it approves, even when both fall on the same (last) day.
         approved_at = _at(approved_day, rng.randint(9, 18))
         report.approved_at = max(approved_at, report.submitted_at + datetime.timedelta(hours=1))
+
+
+def _return_with_defect(report: MonthlyReport, rng, earlier_values: list[Decimal]) -> str:
+    """Give a report to be returned one of the defects a reviewer returns reports for, and the reason that
+    describes exactly that defect in the report's own figures."""
+    median = Decimal(statistics.median(earlier_values)) if earlier_values else None
+    monthly_capacity = report.factory.design_capacity / 12
+    defects = [defect for defect in RETURN_DEFECTS if defect != "output_out_of_line" or median]
+    defect = rng.choice(defects)
+    if defect == "own_bases_missing":
+        report.raw_material_from_own_bases_tonnes = Decimal("0.00")
+    elif defect == "output_out_of_line":
+        report.output_value_thousand_won = _round_money(float(median) * rng.uniform(3.3, 4.5))
+    else:
+        report.physical_output = _round_money(float(monthly_capacity) * rng.uniform(1.15, 1.4))
+    with translation.override("en"):
+        problems = figure_problems(report, median_output=median, monthly_capacity=monthly_capacity)
+    return problems[0]
 
 
 def _refresh_planner_statistics() -> None:

@@ -62,3 +62,50 @@ class ReportFilter(django_filters.FilterSet):
 
     def filter_month(self, queryset, name, value):
         return queryset.filter(month=first_of_month(value))
+
+
+class ReviewQueueFilter(django_filters.FilterSet):
+    """The review queue's filters, kept in the URL. "Flagged" is applied to the rows afterwards
+    (`selectors.review_queue_rows`): whether a report is unusual depends on its factory's recent months."""
+
+    county = django_filters.ModelChoiceFilter(
+        field_name="factory__county",
+        to_field_name="slug",
+        queryset=lambda request: (
+            scoping.operational_counties(request.user).filter(kind__in=["city", "county"]).order_by("name_en")
+        ),
+        label=_("County"),
+        empty_label=_("All counties"),
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="factory__kind", choices=FactoryKind.choices, label=_("Factory kind"), empty_label=_("All kinds")
+    )
+    month = django_filters.DateFilter(
+        field_name="month",
+        label=_("Month"),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=MonthInput(),
+        method="filter_month",
+    )
+    flagged = django_filters.ChoiceFilter(
+        choices=[("yes", _("Flagged as unusual")), ("no", _("Without warnings"))],
+        label=_("Warnings"),
+        empty_label=_("All reports"),
+        method="filter_nothing",
+    )
+
+    class Meta:
+        model = MonthlyReport
+        fields = ["county", "kind", "month", "flagged"]
+
+    def filter_month(self, queryset, name, value):
+        return queryset.filter(month=first_of_month(value))
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    @property
+    def is_flagged(self) -> bool | None:
+        """True for only the flagged reports, False for only those without warnings, None for all."""
+        value = self.form.cleaned_data.get("flagged") if self.is_bound and self.form.is_valid() else None
+        return {"yes": True, "no": False}.get(value)

@@ -6,7 +6,14 @@ from regional import scoping
 
 # (url name, label, who sees it). Entries whose URL is not installed are skipped.
 NAVIGATION = [
-    ("home", _("Programme"), lambda user: True),
+    # Officials' home is their tasks (the overview is a button away, at /programme/); everyone else's is the
+    # programme overview.
+    ("home", _("My tasks"), lambda user: scoping.is_county_official(user) or scoping.is_provincial_official(user)),
+    (
+        "home",
+        _("Programme"),
+        lambda user: not (scoping.is_county_official(user) or scoping.is_provincial_official(user)),
+    ),
     ("schedule", _("Schedule"), lambda user: True),
     ("county_list", _("Counties"), lambda user: True),
     ("reports:this_month", _("This month"), scoping.is_county_official),

@@ -5,6 +5,7 @@ from regional import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("programme/", views.programme, name="programme"),
     path("schedule/", views.schedule, name="schedule"),
     path("counties/", views.county_list, name="county_list"),
     path("counties/<slug:slug>/", views.county_detail, name="county_detail"),

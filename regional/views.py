@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from regional import selectors
+from factories import selectors as report_selectors
+from regional import scoping, selectors
 from regional.filters import CountyFilter
 
 COUNTIES_PER_PAGE = 25
@@ -12,6 +13,18 @@ COUNTIES_PER_PAGE = 25
 
 @login_required
 def home(request):
+    """Each role's home: a county official's tasks, a provincial official's queue and missing counties, and
+    the programme overview for everyone else."""
+    user = request.user
+    if scoping.is_county_official(user):
+        return render(request, "regional/home_county.html", {"tasks": report_selectors.county_tasks(user=user)})
+    if scoping.is_provincial_official(user):
+        return render(request, "regional/home_province.html", {"desk": report_selectors.province_desk(user=user)})
+    return programme(request)
+
+
+@login_required
+def programme(request):
     overview = selectors.programme_overview(user=request.user)
     return render(
         request,

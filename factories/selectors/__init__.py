@@ -1,6 +1,7 @@
 """Reads of monthly reports: deadlines, plausibility warnings, the county's month, the review queue,
 completeness and history. Every user-visible queryset starts in `regional.scoping`."""
 
+from factories.selectors.completeness_grid import CompletenessGrid, GridCell, completeness_grid
 from factories.selectors.entry import (
     EDITABLE_STATUSES,
     MEDIAN_WINDOW_MONTHS,
@@ -46,29 +47,49 @@ from factories.selectors.months import (
     open_months,
     submission_opens_at,
 )
+from factories.selectors.queue import (
+    FigureHistory,
+    QueueRow,
+    figure_history,
+    next_in_queue,
+    review_queue_rows,
+    review_suggestions,
+)
+from factories.selectors.return_reasons import figure_problems, return_reason_suggestions
 from factories.selectors.review import CountyCompleteness, MissingReport, completeness, report_list, review_queue
+from factories.selectors.role_home import CountyTasks, ProvinceDesk, county_tasks, province_desk
 
 __all__ = [
+    "CompletenessGrid",
+    "CountyCompleteness",
+    "CountyTasks",
     "EDITABLE_STATUSES",
+    "EntryMonth",
     "FIGURE_FIELDS",
     "FIGURE_LABELS",
+    "FactoryMonth",
+    "FigureHistory",
+    "GridCell",
+    "HistoryEntry",
     "INTEGER_FIGURE_FIELDS",
     "MEDIAN_WINDOW_MONTHS",
-    "PLAUSIBLE_FACTOR",
-    "CountyCompleteness",
-    "EntryMonth",
-    "FactoryMonth",
-    "HistoryEntry",
     "MissingReport",
+    "PLAUSIBLE_FACTOR",
+    "ProvinceDesk",
+    "QueueRow",
     "add_months",
     "completeness",
+    "completeness_grid",
     "county_entry_months",
     "county_late_entry_grants",
     "county_open_returned_reports",
+    "county_tasks",
     "day_label",
     "days_in_month",
     "entry_deadline",
     "factory_operates_in",
+    "figure_history",
+    "figure_problems",
     "first_of_month",
     "has_month_ended",
     "import_example_factory_code",
@@ -85,8 +106,10 @@ __all__ = [
     "month_label",
     "month_not_ended_reason",
     "month_plan",
+    "next_in_queue",
     "open_months",
     "operating_factories",
+    "province_desk",
     "report_events",
     "report_history",
     "report_is_open_for_entry",
@@ -94,7 +117,10 @@ __all__ = [
     "report_list",
     "report_locked_reason",
     "report_warnings",
+    "return_reason_suggestions",
     "review_queue",
+    "review_queue_rows",
+    "review_suggestions",
     "submission_opens_at",
     "warnings_for_reports",
 ]

@@ -54,6 +54,7 @@ class CountyCompleteness:
     approved: int = 0
     missing_factories: list["MissingReport"] = field(default_factory=list)
     returned_factories: list[str] = field(default_factory=list)
+    is_demo: bool = False  # generated demo factories (labelled DEMO on the page)
 
     @property
     def submitted_percent(self) -> int:
@@ -95,6 +96,7 @@ def completeness(*, user, month: datetime.date, province_id: int | None = None) 
             CountyCompleteness(factory.county_id, str(factory.county), str(factory.county.province)),
         )
         row.expected += 1
+        row.is_demo = row.is_demo or factory.is_demo
         if not factory.is_reported:
             row.missing_factories.append(
                 MissingReport(factory.name, factory.code, factory.report_id, factory.has_late_entry_grant)

@@ -7,6 +7,7 @@ The shared helpers re-read a report under a row lock (`_lock`), refuse a write b
 """
 
 import datetime
+from collections.abc import Collection
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -303,20 +304,37 @@ def report_reopen(*, report: MonthlyReport, user: User, reason: str) -> MonthlyR
 
 
 @transaction.atomic
-def reports_approve_bulk(*, reports: QuerySet[MonthlyReport], user: User) -> int:
+def reports_approve_bulk(
+    *, reports: QuerySet[MonthlyReport], user: User, acknowledged_ids: Collection[int] = ()
+) -> int:
     """Approve every submitted report of `reports` the user may review whose month has ended, in set-based
-    writes; returns how many were approved (others are left as they are)."""
+    writes; returns how many were approved (others are left as they are). Approves nothing if the selection
+    holds a report flagged as unusual whose warnings the reviewer did not acknowledge on its row
+    (`acknowledged_ids`): nobody approves a flagged report unseen."""
     if not scoping.is_provincial_official(user):
         raise PermissionDenied(_("Only provincial officials may approve reports."))
     locked = list(
         scoping.reviewable_reports(user)
         .filter(pk__in=reports.values("pk"), status=MonthlyReport.Status.SUBMITTED)
         .filter(month__lt=selectors.month_in_progress())
+        .select_related("factory")
         .select_for_update(of=("self",))
         .order_by("pk")
     )
     if not locked:
         return 0
+    warnings = selectors.warnings_for_reports(locked)
+    acknowledged = {int(pk) for pk in acknowledged_ids}
+    unseen = [report for report in locked if warnings.get(report.pk) and report.pk not in acknowledged]
+    if unseen:
+        names = ", ".join(f"{report.factory.name} ({selectors.month_label(report.month)})" for report in unseen)
+        raise ValidationError(
+            _(
+                "Nothing was approved. Flagged as unusual and not acknowledged: %(names)s. Open each of them, "
+                "or tick “I have read the warnings” on its row, before approving it."
+            )
+            % {"names": names}
+        )
     now = timezone.now()
     for report in locked:
         report.status = MonthlyReport.Status.APPROVED

@@ -4,14 +4,17 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from factories import exports, selectors, services
-from factories.filters import ReportFilter
+from factories.filters import ReportFilter, ReviewQueueFilter
 from factories.models import MonthlyReport
 from factories.views.common import PAGE_SIZE, query_without_page
 from regional import scoping
@@ -20,22 +23,42 @@ from regional import scoping
 @login_required
 def review_queue(request):
     scoping.require(scoping.is_provincial_official(request.user), _("Only provincial officials review reports."))
-    page = Paginator(selectors.review_queue(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    reports = list(page.object_list)
-    warnings = selectors.warnings_for_reports(reports)
-    rows = [{"report": report, "warnings": warnings.get(report.pk, [])} for report in reports]
-    context = {"page": page, "rows": rows, "query_without_page": query_without_page(request)}
+    queue = selectors.review_queue(user=request.user)
+    filterset = ReviewQueueFilter(request.GET or None, queryset=queue, request=request)
+    rows = selectors.review_queue_rows(reports=filterset.qs, is_flagged=filterset.is_flagged)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "is_filtered": filterset.is_bound and any(filterset.form.cleaned_data.values()),
+        "page": page,
+        "rows": page.object_list,
+        "flagged_count": sum(row.is_flagged for row in rows),
+        "query_without_page": query_without_page(request),
+        "this_page": request.get_full_path(),
+    }
     return render(request, "factories/review_queue.html", context)
+
+
+def back_to_queue(request):
+    """Where a review action taken from the queue returns: the queue as it was (filters and page kept)."""
+    target = request.POST.get("next", "")
+    queue_url = reverse("reports:review_queue")
+    if target.startswith(queue_url) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(queue_url)
 
 
 @login_required
 @require_POST
 def review_bulk_approve(request):
     scoping.require(scoping.is_provincial_official(request.user), _("Only provincial officials review reports."))
-    ids = [value for value in request.POST.getlist("report") if value.isdigit()]
+    # A flagged report's row carries an acknowledgement box instead of a plain selection box: ticking it
+    # selects the report and says its warnings were read.
+    acknowledged = [int(value) for value in request.POST.getlist("acknowledge") if value.isdigit()]
+    ids = {int(value) for value in request.POST.getlist("report") if value.isdigit()} | set(acknowledged)
     if not ids:
         messages.warning(request, _("Select the reports to approve first."))
-        return redirect("reports:review_queue")
+        return back_to_queue(request)
     selection = scoping.reviewable_reports(request.user).filter(pk__in=ids)
     in_progress = sorted(
         set(
@@ -44,7 +67,11 @@ def review_bulk_approve(request):
             .distinct()
         )
     )
-    count = services.reports_approve_bulk(reports=selection, user=request.user)
+    try:
+        count = services.reports_approve_bulk(reports=selection, user=request.user, acknowledged_ids=acknowledged)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return back_to_queue(request)
     skipped = len(ids) - count
     for month in in_progress:
         # Reports of a month still under way stay in the queue: say when they can be approved.
@@ -57,7 +84,7 @@ def review_bulk_approve(request):
         )
     else:
         messages.success(request, _("%(count)s reports approved.") % {"count": count})
-    return redirect("reports:review_queue")
+    return back_to_queue(request)
 
 
 # --- lists, exports, completeness ---------------------------------------------------------------------
@@ -106,6 +133,7 @@ def completeness(request):
         code = request.GET.get("province")
         province = next((p for p in provinces if p.code == code), None)
     rows = selectors.completeness(user=user, month=month, province_id=province.pk if province else None)
+    grid = selectors.completeness_grid(user=user, last_month=month, province=province)
     totals = {key: sum(getattr(row, key) for row in rows) for key in ("expected", "submitted", "on_time", "approved")}
     # The totals stay those of the whole scope; the table can be narrowed to the counties someone must chase.
     only_gaps = request.GET.get("gaps") == "1"
@@ -113,6 +141,10 @@ def completeness(request):
         rows = [row for row in rows if row.missing_factories or row.returned_factories]
     context = {
         "month": month,
+        "grid": grid,
+        # Analysts read approved reports only: they get counts of returned reports, not whose they are.
+        "show_returned_names": not scoping.is_analyst(user),
+        "has_demo_data": any(row.is_demo for row in rows) or any(row.is_demo for row in grid.rows),
         "rows": rows,
         "totals": totals,
         "provinces": provinces,

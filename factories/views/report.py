@@ -15,6 +15,7 @@ from factories import selectors, services
 from factories.forms import ReasonForm
 from factories.models import MonthlyReport
 from factories.views.common import add_service_errors, expected_version
+from factories.views.lists import back_to_queue
 from regional import scoping
 from regional.exceptions import ConflictError
 
@@ -53,14 +54,25 @@ def _render_detail(request, report: MonthlyReport, *, return_form=None, reopen_f
     can_recall = selectors.report_is_recallable(report) and (
         scoping.enterable_factories(user).filter(pk=report.factory_id).exists()
     )
+    warnings = selectors.report_warnings(report=report)
+    history = selectors.figure_history(report=report) if (warnings or is_reviewer) else None
     context = {
         "can_recall": can_recall,
+        "figure_history": history,
+        "return_reasons": (
+            selectors.review_suggestions(report=report, history=history, is_flagged=bool(warnings))
+            if is_reviewer
+            else []
+        ),
+        "next_report": (
+            selectors.next_in_queue(user=user, report=report) if scoping.is_provincial_official(user) else None
+        ),
         "report": report,
         "factory": report.factory,
         "rows": rows,
         "plan": plan,
         "last_year": last_year,
-        "warnings": selectors.report_warnings(report=report),
+        "warnings": warnings,
         "events": selectors.report_events(report=report),
         "history": selectors.report_history(report=report),
         "deadline": selectors.entry_deadline(report.month),
@@ -89,6 +101,8 @@ def report_approve(request, pk: int):
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
         return redirect("reports:report_detail", pk=pk)
     messages.success(request, _("Report of %(factory)s approved.") % {"factory": report.factory.name})
+    if request.POST.get("next"):
+        return back_to_queue(request)
     next_report = selectors.review_queue(user=request.user).first()
     if next_report is not None:
         return redirect("reports:report_detail", pk=next_report.pk)
@@ -130,7 +144,7 @@ def report_return(request, pk: int):
             messages.success(
                 request, _("Report returned to %(county)s with your reason.") % {"county": report.factory.county}
             )
-            return redirect("reports:review_queue")
+            return back_to_queue(request)
     else:
         scoping.require(
             scoping.reviewable_reports(request.user).filter(pk=report.pk).exists(),

@@ -19,3 +19,15 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Ready-made return reasons: <button data-fill="textarea-id" data-text="…"> puts its text in the textarea,
+// where the reviewer edits it before returning.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-fill]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.fill);
+  if (!field) return;
+  field.value = button.dataset.text;
+  field.focus();
+  field.setSelectionRange(field.value.length, field.value.length);
+});

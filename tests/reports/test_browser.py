@@ -100,7 +100,7 @@ def test_a_report_goes_from_entry_through_return_to_approval(
     # When Carol approves it
     log_in(page, live_server, "carol")
     page.click("nav.mainnav >> text=Review")
-    page.locator(".queue-table").get_by_role("link", name="Review").click()
+    page.locator(".queue-table").get_by_role("link", name="Alpha Foodstuff Factory").click()
     page.click("button:has-text('Approve')")
     expect(page.locator(".messages")).to_contain_text("Report of Alpha Foodstuff Factory approved.")
     expect(page.locator(".empty")).to_contain_text("Nothing is waiting for review")

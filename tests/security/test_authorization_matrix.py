@@ -243,6 +243,7 @@ EXPECTED = {
     "standings:recompute": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 403, 403, 403, 302)},  # /standings/runs/recompute/
     "standings:recompute_progress": {"GET": (302, 403, 403, 403, 403, 200), "POST": (302, 403, 403, 403, 403, 200)},  # /standings/runs/progress/
     "home": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /
+    "programme": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /programme/
     "schedule": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /schedule/
     "county_list": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /counties/
     "county_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /counties/kp-northland-alpha/

@@ -1,0 +1,328 @@
+"""The province's review: bulk approval never takes a flagged report unseen, the review page says one thing,
+the queue filters and acts on rows, and a flagged figure is shown against the factory's last months."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from factories import selectors, services
+from factories.models import MonthlyReport
+from factories.selectors import add_months
+from tests.builders import FactoryBuilder, MonthlyReportBuilder
+from tests.conftest import client_for
+from tests.reports.test_browser import log_in
+
+pytestmark = pytest.mark.django_db
+
+
+def with_history(factory, month, value=Decimal("10000"), months=3):
+    """`months` approved months of `value` before `month`: the factory's usual month."""
+    for back in range(1, months + 1):
+        MonthlyReportBuilder(
+            factory=factory, month=add_months(month, -back), approved=True, output_value_thousand_won=value
+        )
+
+
+@pytest.fixture
+def queue(alpha_county, beta_county, open_month):
+    """Two plausible reports and one flagged as unusual (40,000 against a usual 10,000), all submitted."""
+    capacity = Decimal(6000)  # 500 a month: the builders' 100 is well within it
+    plain_one = FactoryBuilder(
+        county=alpha_county, name="Alpha Daily Necessities Factory No. 2", kind="other", design_capacity=capacity
+    )
+    plain_two = FactoryBuilder(
+        county=beta_county, name="Beta Garment Factory", kind="garment", design_capacity=capacity
+    )
+    unusual = FactoryBuilder(county=alpha_county, name="Alpha Foodstuff Factory", design_capacity=capacity)
+    for factory in (plain_one, plain_two, unusual):
+        with_history(factory, open_month)
+    return {
+        "plain_one": MonthlyReportBuilder(factory=plain_one, month=open_month, submitted=True),
+        "plain_two": MonthlyReportBuilder(factory=plain_two, month=open_month, submitted=True),
+        "flagged": MonthlyReportBuilder(
+            factory=unusual, month=open_month, submitted=True, output_value_thousand_won=Decimal("40000")
+        ),
+    }
+
+
+def status_of(report) -> str:
+    return MonthlyReport.objects.get(pk=report.pk).status
+
+
+# --- bulk approval -------------------------------------------------------------------------------------
+
+
+def test_bulk_approval_holding_an_unacknowledged_flagged_report_approves_nothing(carol, queue):
+    with pytest.raises(Exception) as refusal:
+        services.reports_approve_bulk(reports=MonthlyReport.objects.filter(status="submitted"), user=carol)
+
+    assert "Alpha Foodstuff Factory" in str(refusal.value)
+    assert {status_of(report) for report in queue.values()} == {"submitted"}
+
+
+def test_bulk_approval_takes_a_flagged_report_acknowledged_on_its_row(carol, queue):
+    count = services.reports_approve_bulk(
+        reports=MonthlyReport.objects.filter(status="submitted"), user=carol, acknowledged_ids=[queue["flagged"].pk]
+    )
+
+    assert count == 3
+    assert {status_of(report) for report in queue.values()} == {"approved"}
+
+
+def test_a_forged_bulk_approval_of_a_flagged_report_is_refused_with_a_message(client, carol, queue):
+    client_for(client, carol)
+
+    response = client.post(
+        reverse("reports:review_bulk_approve"),
+        {"report": [queue["plain_one"].pk, queue["flagged"].pk]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert "Nothing was approved" in response.text
+    assert status_of(queue["plain_one"]) == "submitted"
+    assert status_of(queue["flagged"]) == "submitted"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_select_all_without_warnings_leaves_the_flagged_report_out(live_server, page, carol, queue):
+    # Given Carol's queue holds two plausible reports and one flagged as unusual
+    log_in(page, live_server, "carol")
+    page.goto(f"{live_server.url}{reverse('reports:review_queue')}")
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    # When she ticks "select all reports without warnings" and approves the selection
+    page.get_by_label("Select all reports without warnings").check()
+    flagged_row = page.get_by_test_id(f"queue-row-{queue['flagged'].pk}")
+    expect(flagged_row.get_by_label("I have read the warnings")).not_to_be_checked()
+    page.get_by_role("button", name="Approve selected").click()
+
+    # Then only the two plausible reports are approved; the flagged one waits, alone in the queue
+    expect(page.locator(".messages")).to_contain_text("2 reports approved.")
+    assert status_of(queue["plain_one"]) == status_of(queue["plain_two"]) == "approved"
+    assert status_of(queue["flagged"]) == "submitted"
+    expect(page.locator(".queue-table tbody tr")).to_have_count(1)
+
+    # When she acknowledges its warnings on its row and approves
+    page.get_by_test_id(f"queue-row-{queue['flagged'].pk}").get_by_label("I have read the warnings").check()
+    page.get_by_role("button", name="Approve selected").click()
+
+    # Then it is approved too
+    expect(page.locator(".messages")).to_contain_text("1 reports approved.")
+    assert status_of(queue["flagged"]) == "approved"
+
+
+# --- the review page ------------------------------------------------------------------------------------
+
+
+def test_a_flagged_report_is_never_called_plausible_and_shows_its_factorys_last_months(client, carol, queue):
+    client_for(client, carol)
+
+    response = client.get(reverse("reports:report_detail", args=[queue["flagged"].pk]))
+
+    assert "Flagged as unusual" in response.text
+    assert "complete and plausible" not in response.text
+    assert "Approve despite the warnings" in response.text
+    history = response.context["figure_history"]
+    assert [month.output_value_thousand_won for month in history.months] == [Decimal("10000")] * 3
+    assert history.median_output == Decimal("10000")
+    assert 'data-testid="figure-history"' in response.text
+
+
+def test_a_plausible_report_says_so_and_shows_no_warning(client, carol, queue):
+    client_for(client, carol)
+
+    response = client.get(reverse("reports:report_detail", args=[queue["plain_one"].pk]))
+
+    assert "The figures are complete and plausible." in response.text
+    assert "Flagged as unusual" not in response.text
+
+
+def test_the_review_page_links_to_the_next_report_in_the_queue(client, carol, queue):
+    client_for(client, carol)
+    order = list(selectors.review_queue(user=carol))
+
+    first = client.get(reverse("reports:report_detail", args=[order[0].pk]))
+    last = client.get(reverse("reports:report_detail", args=[order[-1].pk]))
+
+    assert first.context["next_report"] == order[1]
+    assert last.context["next_report"] == order[0]  # after the last, back to the oldest still waiting
+
+
+def test_ready_made_return_reasons_fit_the_figures(client, carol, alpha_county, open_month):
+    factory = FactoryBuilder(county=alpha_county, design_capacity=Decimal(1200))
+    report = MonthlyReportBuilder(
+        factory=factory,
+        month=open_month,
+        submitted=True,
+        physical_output=Decimal("150"),  # a month's capacity is 100
+        raw_material_from_own_bases_tonnes=Decimal("0"),
+    )
+    client_for(client, carol)
+
+    reasons = client.get(reverse("reports:report_detail", args=[report.pk])).context["return_reasons"]
+
+    assert reasons[0].startswith("Raw material from own bases is 0 t of the 80.00 t used")
+    assert reasons[1].startswith("Physical output 150.00 is above the design capacity of 100.00 a month")
+    assert not any("Output value" in reason for reason in reasons)  # no history, no claim about it
+
+
+def test_own_bases_are_never_called_missing_when_they_delivered(carol, alpha_county, open_month):
+    report = MonthlyReportBuilder(
+        factory=FactoryBuilder(county=alpha_county),
+        month=open_month,
+        raw_material_from_own_bases_tonnes=Decimal("163.38"),
+        raw_material_used_tonnes=Decimal("200"),
+    )
+
+    assert selectors.figure_problems(report, median_output=None, monthly_capacity=None) == []
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_ready_made_reason_is_edited_and_the_report_returned_from_its_queue_row(live_server, page, carol, queue):
+    # Given Carol opens the Return box on the flagged report's row
+    log_in(page, live_server, "carol")
+    page.goto(f"{live_server.url}{reverse('reports:review_queue')}?kind=foodstuff")
+    row = page.get_by_test_id(f"queue-row-{queue['flagged'].pk}")
+    row.locator("summary", has_text="Return").click()
+
+    # When she starts from the ready-made reason about the output value, adds a sentence and returns it
+    row.locator("button.chip", has_text="Output value").click()
+    reason = row.get_by_label("Reason (the county sees it)")
+    expect(reason).to_have_value(
+        "Output value 40,000.00 is more than 3 times the factory's usual month (median 10,000.00); "
+        "check the figure and the unit price, or explain it in the comment."
+    )
+    reason.press("End")
+    reason.type(" Was it 4,000?")
+    row.get_by_role("button", name="Return for correction").click()
+
+    # Then she is back on the filtered queue and the county has her edited reason
+    expect(page.locator(".messages")).to_contain_text("Report returned")
+    assert page.url.endswith("?kind=foodstuff")
+    returned = MonthlyReport.objects.get(pk=queue["flagged"].pk)
+    assert returned.status == "returned"
+    assert returned.return_reason.endswith("explain it in the comment. Was it 4,000?")
+
+
+def test_a_plausible_report_is_approved_from_its_queue_row_and_the_filters_stay(client, carol, queue):
+    client_for(client, carol)
+    queue_url = f"{reverse('reports:review_queue')}?kind=other"
+
+    response = client.post(
+        reverse("reports:report_approve", args=[queue["plain_one"].pk]),
+        {"version": queue["plain_one"].version, "next": queue_url},
+    )
+
+    assert response.status_code == 302 and response.url == queue_url
+    assert status_of(queue["plain_one"]) == "approved"
+
+
+def test_a_review_action_never_redirects_off_the_site(client, carol, queue):
+    client_for(client, carol)
+
+    response = client.post(
+        reverse("reports:report_approve", args=[queue["plain_one"].pk]),
+        {"version": queue["plain_one"].version, "next": "https://evil.example/reports/review/"},
+    )
+
+    assert response.url == reverse("reports:review_queue")
+
+
+# --- filters and query counts ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"flagged": "yes"}, ["flagged"]),
+        ({"flagged": "no"}, ["plain_one", "plain_two"]),
+        ({"county": "kp-northland-beta"}, ["plain_two"]),
+        ({"kind": "foodstuff"}, ["flagged"]),
+        ({"kind": "other", "flagged": "yes"}, []),
+    ],
+)
+def test_the_queue_filters_by_county_kind_month_and_warnings(client, carol, queue, query, expected):
+    client_for(client, carol)
+
+    response = client.get(reverse("reports:review_queue"), query)
+
+    shown = {row.report.pk for row in response.context["rows"]}
+    assert shown == {queue[name].pk for name in expected}
+
+
+def test_the_queue_filters_by_month(client, carol, queue, alpha_county, open_month):
+    earlier = MonthlyReportBuilder(
+        factory=FactoryBuilder(county=alpha_county), month=add_months(open_month, -1), submitted=True
+    )
+    client_for(client, carol)
+
+    response = client.get(reverse("reports:review_queue"), {"month": f"{earlier.month:%Y-%m}"})
+
+    assert [row.report.pk for row in response.context["rows"]] == [earlier.pk]
+
+
+def test_a_bad_filter_value_is_explained_not_a_500(client, carol, queue):
+    client_for(client, carol)
+
+    response = client.get(reverse("reports:review_queue"), {"month": "2025-13", "county": "nowhere"})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.text
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def test_the_filtered_queue_query_count_does_not_grow_with_rows(client, carol, alpha_county, open_month):
+    factories = [FactoryBuilder(county=alpha_county, kind="other", design_capacity=6000) for _ in range(20)]
+    for factory in factories:
+        with_history(factory, open_month, months=2)
+    for factory in factories[:2]:
+        MonthlyReportBuilder(factory=factory, month=open_month, submitted=True, output_value_thousand_won=40000)
+    client_for(client, carol)
+    url = f"{reverse('reports:review_queue')}?kind=other&flagged=yes&month={open_month:%Y-%m}"
+    at_two = count_queries(client, url)
+    for factory in factories[2:]:
+        MonthlyReportBuilder(factory=factory, month=open_month, submitted=True, output_value_thousand_won=40000)
+
+    at_twenty = count_queries(client, url)
+
+    # Expect 6 queries: session, user, the queue's reports (with factories, counties, submitters), their
+    # factories' approved history (warnings and ready-made reasons), the reviewer's province (header), the
+    # county filter's choices.
+    assert (at_two, at_twenty) == (6, 6)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("language", ["en", "ko"])
+def test_the_review_pages_fit_a_phone_without_sideways_scrolling(live_server, browser, carol, queue, language):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, extra_http_headers={"Accept-Language": language}
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    log_in(page, live_server, "carol")
+    flagged = reverse("reports:report_detail", args=[queue["flagged"].pk])
+
+    for url in ("/", reverse("reports:review_queue"), flagged, reverse("reports:completeness")):
+        page.goto(f"{live_server.url}{url}")
+
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, url
+    # The queue's row actions are on screen, not hidden to the right of the table's own scroll box.
+    page.goto(f"{live_server.url}{reverse('reports:review_queue')}")
+    approve = page.get_by_test_id(f"queue-row-{queue['plain_one'].pk}").locator(".row-actions button").first
+    box = approve.bounding_box()
+    assert box["x"] + box["width"] <= 390
+    context.close()
