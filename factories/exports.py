@@ -2,18 +2,19 @@
 holds every row in memory: rows come from `.values_list().iterator()` in chunks."""
 
 import csv
-import tempfile
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
+from django.http import StreamingHttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
 
 from factories.models import MonthlyReport
-from regional.spreadsheets import neutralise_formula
+from regional.spreadsheets import neutralise_formula, xlsx_chunks
 
 CHUNK_ROWS = 2000
+DEMO_MARK = "DEMO"
+SHEET_NAME = "Monthly reports"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = (
     ("factory_code", "factory__code"),
     ("factory_name", "factory__name"),
@@ -32,11 +33,15 @@ COLUMNS = (
     ("comment", "comment"),
     ("first_submitted_at", "first_submitted_at"),
     ("approved_at", "approved_at"),
+    # Last, so that the columns before keep their places; "DEMO" on every generated row (blank on real ones).
+    ("demo", "is_demo_row"),
 )
 
 
 def _cell(value):
-    if value is None:
+    if value is True:
+        return DEMO_MARK
+    if value is None or value is False:
         return ""
     if hasattr(value, "tzinfo") and hasattr(value, "hour"):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
@@ -48,7 +53,13 @@ def _cell(value):
 def export_rows(queryset: QuerySet[MonthlyReport]) -> Iterator[list]:
     """The header, then one list of cells per report, read in chunks from the database cursor."""
     yield [name for name, _lookup in COLUMNS]
-    values = queryset.order_by("month", "factory__code").values_list(*[lookup for _name, lookup in COLUMNS])
+    # A report is demo data when it was generated, or when its factory was (an import into a demo factory).
+    demo = ExpressionWrapper(Q(is_demo=True) | Q(factory__is_demo=True), output_field=BooleanField())
+    values = (
+        queryset.annotate(is_demo_row=demo)
+        .order_by("month", "factory__code")
+        .values_list(*[lookup for _name, lookup in COLUMNS])
+    )
     for row in values.iterator(chunk_size=CHUNK_ROWS):
         yield [_cell(value) for value in row]
 
@@ -73,19 +84,10 @@ def csv_response(queryset: QuerySet[MonthlyReport]) -> StreamingHttpResponse:
     return response
 
 
-def xlsx_response(queryset: QuerySet[MonthlyReport]) -> FileResponse:
-    """openpyxl's write-only mode spools rows to disk as they come; the finished file is streamed back."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Monthly reports")
-    for row in export_rows(queryset):
-        sheet.append(row)
-    # FileResponse closes (and so deletes) the spooled file once it has been sent.
-    spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed by FileResponse after streaming)
-    workbook.save(spool)
-    spool.seek(0)
-    return FileResponse(
-        spool,
-        as_attachment=True,
-        filename=_file_name("xlsx"),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+def xlsx_response(queryset: QuerySet[MonthlyReport]) -> StreamingHttpResponse:
+    """Written and sent row by row (regional.spreadsheets.xlsx_chunks): constant memory, nothing on disk."""
+    response = StreamingHttpResponse(
+        xlsx_chunks(export_rows(queryset), sheet_name=SHEET_NAME), content_type=XLSX_CONTENT_TYPE
     )
+    response["Content-Disposition"] = f'attachment; filename="{_file_name("xlsx")}"'
+    return response
