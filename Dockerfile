@@ -6,6 +6,7 @@ COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir . \
  && DJANGO_SECRET_KEY=build-only DJANGO_DEBUG=false python manage.py collectstatic --noinput -v0
-RUN useradd --create-home regional && chown -R regional /app
+# /app/media exists before the volume is mounted there, so the volume starts owned by the app user.
+RUN useradd --create-home regional && mkdir -p /app/media && chown -R regional /app
 USER regional
 EXPOSE 8000

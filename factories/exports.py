@@ -12,6 +12,7 @@ from factories.models import MonthlyReport
 from regional.spreadsheets import neutralise_formula, xlsx_chunks
 
 CHUNK_ROWS = 2000
+LINES_PER_CHUNK = 500
 DEMO_MARK = "DEMO"
 SHEET_NAME = "Monthly reports"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,25 +70,44 @@ class _Echo:
         return value
 
 
-def _file_name(extension: str) -> str:
-    return f"monthly-reports-{timezone.localtime():%Y%m%d-%H%M}.{extension}"
+def file_name(file_format: str) -> str:
+    return f"monthly-reports-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
 
 
-def csv_response(queryset: QuerySet[MonthlyReport]) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo())
-    # A UTF-8 byte-order mark so that spreadsheet programs read Korean names correctly.
-    stream = (
-        ("\ufeff" if index == 0 else "") + writer.writerow(row) for index, row in enumerate(export_rows(queryset))
-    )
-    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_file_name("csv")}"'
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE}
+
+
+def export_response(queryset: QuerySet[MonthlyReport], file_format: str) -> StreamingHttpResponse:
+    """The file sent as it is written: constant memory, nothing on disk, the first bytes out at once."""
+    response = StreamingHttpResponse(export_chunks(queryset, file_format), content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{file_name(file_format)}"'
     return response
 
 
-def xlsx_response(queryset: QuerySet[MonthlyReport]) -> StreamingHttpResponse:
-    """Written and sent row by row (regional.spreadsheets.xlsx_chunks): constant memory, nothing on disk."""
-    response = StreamingHttpResponse(
-        xlsx_chunks(export_rows(queryset), sheet_name=SHEET_NAME), content_type=XLSX_CONTENT_TYPE
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_file_name("xlsx")}"'
-    return response
+def export_chunks(queryset: QuerySet[MonthlyReport], file_format: str, *, on_progress=None) -> Iterator[bytes]:
+    """The whole file as bytes, in the order written; `on_progress(rows)` is called every CHUNK_ROWS rows and
+    once at the end with the number of report rows written so far."""
+    rows_written = 0
+
+    def counted_rows():
+        nonlocal rows_written
+        for index, row in enumerate(export_rows(queryset)):
+            if index and on_progress is not None and index % CHUNK_ROWS == 0:
+                on_progress(index)
+            rows_written = index
+            yield row
+
+    if file_format == "xlsx":
+        yield from xlsx_chunks(counted_rows(), sheet_name=SHEET_NAME)
+    else:
+        writer = csv.writer(_Echo())
+        # A UTF-8 byte-order mark so that spreadsheet programs read Korean names correctly.
+        lines = ["\ufeff"]
+        for row in counted_rows():
+            lines.append(writer.writerow(row))
+            if len(lines) >= LINES_PER_CHUNK:
+                yield "".join(lines).encode()
+                lines.clear()
+        yield "".join(lines).encode()
+    if on_progress is not None:
+        on_progress(rows_written)

@@ -365,3 +365,51 @@ class ReportImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+class ReportExport(models.Model):
+    """A large export written in the background: its requester downloads the file until it expires.
+
+    The filters are kept as the list's query string and applied again, in the requester's scope, by the
+    worker: the file holds exactly what the page would have streamed."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("being written")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    file_format = models.CharField(max_length=4, choices=Format.choices)
+    query = models.CharField(max_length=2000, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    rows_expected = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (~Q(file="") & Q(finished_at__isnull=False)),
+                name="report_export_ready_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_file_format_display()} export {self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == self.Status.READY:
+            return 100
+        if not self.rows_expected:
+            return 0
+        return min(99, self.rows_written * 100 // self.rows_expected)
