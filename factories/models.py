@@ -17,6 +17,18 @@ class FactoryKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
+# Units of physical output as stored (English words, also in exports and the API), and what a page shows.
+CAPACITY_UNIT_LABELS = {
+    "tonnes": _("tonnes"),
+    "pieces": _("pieces"),
+    "pairs": _("pairs"),
+    "metres": _("metres"),
+    "square metres": _("square metres"),
+    "litres": _("litres"),
+    "sets": _("sets"),
+}
+
+
 class Factory(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
@@ -64,6 +76,11 @@ class Factory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def capacity_unit_label(self) -> str:
+        """The unit in the reader's language (a unit the app does not know is shown as stored)."""
+        return str(CAPACITY_UNIT_LABELS.get(self.capacity_unit, self.capacity_unit))
 
 
 class ConstructionMilestone(models.Model):
