@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from factories.models import MonthlyReport, ReportEvent
 from factories.selectors.fields import FIGURE_FIELDS, FIGURE_LABELS
 
-
 # What a version did, in the reader's language (django-simple-history has no Korean of its own).
 HISTORY_KINDS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 STATUS_LABELS = dict(MonthlyReport.Status.choices)
