@@ -59,7 +59,7 @@ def national(request: HttpRequest) -> HttpResponse:
             "direction": query.value("dir", "asc"),
         }
         if request.GET.get("format") == "csv":
-            return _csv(run, selectors.standings_table(**filters))
+            return _csv(run, selectors.standings_table(**filters), user=request.user)
         # A real year (175 ranked units at most) is one page; at 3,000 counties a page renders 200 of them.
         table, page = selectors.standings_table_page(
             **filters, page_number=_page_number(request), page_size=NATIONAL_PAGE_SIZE
@@ -138,17 +138,24 @@ def _safe_cell(value):
     return "" if value is None else neutralise_formula(value)
 
 
-def _csv(run: StandingsRun, table: selectors.StandingsTable) -> HttpResponse:
-    """Exactly the rows and columns the page shows, in its order, text neutralised against formulas."""
+def _csv(run: StandingsRun, table: selectors.StandingsTable, *, user) -> HttpResponse:
+    """Exactly the rows and columns the page shows, in its order, text neutralised against formulas; the last
+    column says DEMO for a county whose figures come from generated demo factories."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="standings-{run.year}-run-{run.pk}.csv"'
     writer = csv.writer(response)
     header = [_("Rank"), _("Change"), _("County"), _("Province"), _("Composite")]
     for _value, label in INDICATORS:
         header += [_("%(indicator)s score") % {"indicator": label}, _("%(indicator)s value") % {"indicator": label}]
-    header.append(_("Not ranked because"))
+    header += [_("Not ranked because"), _("Demo data")]
+    standings = [*table.ranked, *table.not_ranked]
+    demo_counties = set(
+        scoping.visible_factories(user)
+        .filter(is_demo=True, county_id__in=[standing.county_id for standing in standings])
+        .values_list("county_id", flat=True)
+    )
     writer.writerow([_safe_cell(str(cell)) for cell in header])
-    for standing in [*table.ranked, *table.not_ranked]:
+    for standing in standings:
         row = [
             standing.rank,
             standing.rank_change if run.previous_run_id else None,
@@ -158,7 +165,7 @@ def _csv(run: StandingsRun, table: selectors.StandingsTable) -> HttpResponse:
         ]
         for indicator, _label in INDICATORS:
             row += [standing.score(indicator), standing.raw_value(indicator)]
-        row.append(str(standing.not_ranked_explanation))
+        row += [str(standing.not_ranked_explanation), "DEMO" if standing.county_id in demo_counties else ""]
         writer.writerow([_safe_cell(cell) for cell in row])
     return response
 
