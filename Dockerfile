@@ -10,7 +10,7 @@ COPY pyproject.toml ./
 COPY . .
 RUN pip install --no-cache-dir . \
  && DJANGO_SECRET_KEY=build-only DJANGO_DEBUG=false python manage.py collectstatic --noinput -v0
-# /backups exists, owned by the app's user, so the named volume mounted there is writable by it.
-RUN useradd --create-home regional && mkdir /backups && chown -R regional /app /backups
+# /backups and /app/media exist, owned by the app's user, so the named volumes mounted there are writable by it.
+RUN useradd --create-home regional && mkdir -p /backups /app/media && chown -R regional /app /backups
 USER regional
 EXPOSE 8000

@@ -32,6 +32,7 @@ class Plan:
     api_rounds: int
     api_clients: int
     page_requests: int
+    export_repeats: int
 
 
 FULL = Plan(
@@ -42,6 +43,7 @@ FULL = Plan(
     api_rounds=2,
     api_clients=20,
     page_requests=30,
+    export_repeats=3,
 )
 QUICK = Plan(
     standings_repeats=1,
@@ -51,6 +53,7 @@ QUICK = Plan(
     api_rounds=1,
     api_clients=20,
     page_requests=5,
+    export_repeats=1,
 )
 SCALE_YEARS = {"tiny": 2, "national": 10, "stress": 10}
 
@@ -242,6 +245,9 @@ def run_scale(*, scale: str, plan: Plan, seed: int, prefix: str, reuse: bool, on
     if "pages" in only:
         log(f"{scale}: pages")
         results["pages"] = run_step(db, "pages", requests=plan.page_requests)
+    if "export" in only and scale != "stress":
+        log(f"{scale}: full CSV and XLSX exports")
+        results["export"] = run_step(db, "export", repeats=plan.export_repeats)
     if "memory" in only:
         log(f"{scale}: memory")
         results["memory_recompute"] = run_step(db, "memory_recompute", years=years)
@@ -297,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one scale (national), short measurements (CI)")
     parser.add_argument("--scale", action="append", choices=list(SCALE_YEARS), help="repeatable; default both")
     parser.add_argument("--seed", type=int, default=20)
-    parser.add_argument("--only", default="standings,import,api,pages,memory", help="comma-separated groups")
+    parser.add_argument("--only", default="standings,import,api,pages,export,memory", help="comma-separated groups")
     parser.add_argument("--reuse-data", action="store_true", help="keep a database already loaded with this seed")
     parser.add_argument("--db-prefix", default="regional_bench")
     parser.add_argument("--output-dir", type=Path, default=RESULTS)

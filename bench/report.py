@@ -178,6 +178,20 @@ def goals(results: dict) -> list[dict]:
                 goal="p95 < 500 ms, same query count at every scale",
                 met=item["p95_ms"] < 500 and len(counts) == 1 and item["status_codes"] == [200],
             )
+        export = data.get("export")
+        if export:
+            _goal(
+                out,
+                number=6,
+                measurement=f"full XLSX export against the CSV export ({export['rows']:,} rows)",
+                scale=scale,
+                value=export["xlsx_seconds"],
+                baseline=export["csv_seconds"],
+                ratio=export["xlsx_over_csv"],
+                unit="s",
+                goal="ratio ≤ 2",
+                met=export["xlsx_over_csv"] <= 2 and export["status_codes"] == [200],
+            )
         for key, title in (
             ("memory_recompute", "peak RSS, worker recomputing every year"),
             ("memory_export", "peak RSS, streamed CSV export of every approved report"),

@@ -544,6 +544,50 @@ def step_memory_export() -> dict:
     }
 
 
+def step_export(*, repeats: int) -> dict:
+    """Server time of the analyst's full export (every approved report) through the view, CSV against XLSX,
+    alternated so both see the same machine load; medians. The whole body is read, as a client would."""
+    from django.db import connection
+    from django.test import Client
+
+    from factories.models import MonthlyReport
+    from regional.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username="bench-analyst"), backend="django.contrib.auth.backends.ModelBackend")
+    client.get("/healthz")
+    connection.ensure_connection()
+
+    def timed(url: str) -> tuple[float, int, int]:
+        started = time.perf_counter()
+        response = client.get(url)
+        size = sum(len(chunk) for chunk in response.streaming_content) if response.streaming else len(response.content)
+        return time.perf_counter() - started, size, response.status_code
+
+    baseline = _rss_mib()
+    seconds: dict[str, list[float]] = {"csv": [], "xlsx": []}
+    sizes, statuses = {}, set()
+    for _repeat in range(repeats):
+        for file_format in ("csv", "xlsx"):
+            elapsed, size, status = timed(f"/reports/export.{file_format}")
+            seconds[file_format].append(elapsed)
+            sizes[file_format] = size
+            statuses.add(status)
+    csv_seconds, xlsx_seconds = statistics.median(seconds["csv"]), statistics.median(seconds["xlsx"])
+    return {
+        "rows": MonthlyReport.objects.filter(status=MonthlyReport.Status.APPROVED).count(),
+        "repeats": repeats,
+        "status_codes": sorted(statuses),
+        "csv_seconds": round(csv_seconds, 3),
+        "xlsx_seconds": round(xlsx_seconds, 3),
+        "xlsx_over_csv": round(xlsx_seconds / csv_seconds, 2),
+        "csv_bytes": sizes["csv"],
+        "xlsx_bytes": sizes["xlsx"],
+        "rss_before_mib": round(baseline, 1),
+        "peak_rss_mib": round(_peak_rss_mib(), 1),
+    }
+
+
 def step_ensure_runs(*, years: list[int]) -> dict:
     """A published run for every year that has none (when the standings measurement was skipped)."""
     from standings.models import StandingsRun
@@ -574,6 +618,7 @@ STEPS = {
     "explain": step_explain,
     "memory_recompute": step_memory_recompute,
     "memory_export": step_memory_export,
+    "export": step_export,
 }
 
 

@@ -168,6 +168,10 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 SIMPLE_HISTORY_REVERT_DISABLED = True
 # A year of national reports is about 1.3 MB of CSV; bigger files are refused before they are read.
 REPORT_IMPORT_MAX_BYTES = env.int("REPORT_IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+# An export of more rows than this is written by a worker, with progress and a link when it is ready.
+REPORT_EXPORT_BACKGROUND_ROWS = env.int("REPORT_EXPORT_BACKGROUND_ROWS", default=20_000)
+REPORT_EXPORT_KEEP_HOURS = env.int("REPORT_EXPORT_KEEP_HOURS", default=24)
+MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
@@ -219,6 +223,10 @@ CELERY_BEAT_SCHEDULE = {
     "database-backup-nightly": {
         "task": "regional.tasks.database_backup_task",
         "schedule": crontab(hour=1, minute=30),
+    },
+    "report-exports-expired": {
+        "task": "factories.tasks.report_exports_delete_expired_task",
+        "schedule": crontab(minute=40),
     },
     "standings-pending-requests": {
         "task": "standings.tasks.standings_process_pending_task",

@@ -17,6 +17,18 @@ class FactoryKind(models.TextChoices):
     OTHER = "other", _("other")
 
 
+# Units of physical output as stored (English words, also in exports and the API), and what a page shows.
+CAPACITY_UNIT_LABELS = {
+    "tonnes": _("tonnes"),
+    "pieces": _("pieces"),
+    "pairs": _("pairs"),
+    "metres": _("metres"),
+    "square metres": _("square metres"),
+    "litres": _("litres"),
+    "sets": _("sets"),
+}
+
+
 class Factory(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
@@ -72,6 +84,11 @@ class Factory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def capacity_unit_label(self) -> str:
+        """The unit in the reader's language (a unit the app does not know is shown as stored)."""
+        return str(CAPACITY_UNIT_LABELS.get(self.capacity_unit, self.capacity_unit))
 
 
 class ConstructionMilestone(models.Model):
@@ -374,3 +391,51 @@ class ReportImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+class ReportExport(models.Model):
+    """A large export written in the background: its requester downloads the file until it expires.
+
+    The filters are kept as the list's query string and applied again, in the requester's scope, by the
+    worker: the file holds exactly what the page would have streamed."""
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("being written")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    file_format = models.CharField(max_length=4, choices=Format.choices)
+    query = models.CharField(max_length=2000, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    rows_expected = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="ready") | (~Q(file="") & Q(finished_at__isnull=False)),
+                name="report_export_ready_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_file_format_display()} export {self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == self.Status.READY:
+            return 100
+        if not self.rows_expected:
+            return 0
+        return min(99, self.rows_written * 100 // self.rows_expected)

@@ -5,6 +5,7 @@ Reports are read from `.values()` rows (no model instances), the hot path of the
 API answers with the same messages as the form.
 """
 
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -128,6 +129,7 @@ REPORT_COLUMNS = {
     "approved_at": "approved_at",
     "updated_at": "updated_at",
     "version": "version",
+    "is_demo_row": "is_demo",
 }
 DECIMAL_KEYS = (
     "output_value_thousand_won",
@@ -141,7 +143,9 @@ DATETIME_KEYS = ("first_submitted_at", "submitted_at", "approved_at", "updated_a
 def report_values(queryset):
     """The report rows as dicts keyed by column; the only columns a report response reads (one query, no joins
     beyond factory → county → province)."""
-    return queryset.values(*REPORT_COLUMNS)
+    # Generated demo data, or a report of a generated factory: exports and the API say so on every row.
+    is_demo = ExpressionWrapper(Q(is_demo=True) | Q(factory__is_demo=True), output_field=BooleanField())
+    return queryset.annotate(is_demo_row=is_demo).values(*REPORT_COLUMNS)
 
 
 def report_row_representation(row: dict, current_zone) -> dict:
@@ -189,6 +193,7 @@ class MonthlyReportSerializer(serializers.Serializer):
     approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
     updated_at = serializers.DateTimeField(read_only=True)
     version = serializers.IntegerField(read_only=True)
+    is_demo = serializers.BooleanField(read_only=True, help_text=_("Generated demo data, not real figures."))
 
     class Meta:
         list_serializer_class = MonthlyReportListSerializer

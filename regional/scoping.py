@@ -21,6 +21,7 @@ from factories.models import (
     Factory,
     MonthlyReport,
     RawMaterialBase,
+    ReportExport,
     ReportImport,
 )
 from regional.models import County, ProgrammeRound, ProgrammeSlot, Province, User
@@ -160,6 +161,13 @@ def visible_report_imports(user) -> QuerySet[ReportImport]:
     if is_administrator(user) or is_provincial_official(user):
         return ReportImport.objects.filter(uploaded_by_id=user.pk)
     return ReportImport.objects.none()
+
+
+def visible_report_exports(user) -> QuerySet[ReportExport]:
+    """Background exports: each user sees and downloads only their own, until they expire."""
+    if not user.is_authenticated:
+        return ReportExport.objects.none()
+    return ReportExport.objects.filter(requested_by_id=user.pk)
 
 
 # --- helpers for views --------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def national(request: HttpRequest) -> HttpResponse:
             "search": search,
         }
         if request.GET.get("format") == "csv":
-            return _csv(run, selectors.standings_table(**filters))
+            return _csv(run, selectors.standings_table(**filters), user=request.user)
         # A real year (175 ranked units at most) is one page; at 3,000 counties a page renders 200 of them.
         table, page = selectors.standings_table_page(
             **filters, page_number=_page_number(request), page_size=NATIONAL_PAGE_SIZE
@@ -149,8 +149,9 @@ def _safe_cell(value):
     return "" if value is None else neutralise_formula(value)
 
 
-def _csv(run: StandingsRun, table: selectors.StandingsTable) -> HttpResponse:
-    """Exactly the rows and columns the page shows, in its order, text neutralised against formulas."""
+def _csv(run: StandingsRun, table: selectors.StandingsTable, *, user) -> HttpResponse:
+    """Exactly the rows and columns the page shows, in its order, text neutralised against formulas; the last
+    column says DEMO for a county whose figures come from generated demo factories."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="standings-{run.year}-run-{run.pk}.csv"'
     writer = csv.writer(response)
@@ -167,10 +168,15 @@ def _csv(run: StandingsRun, table: selectors.StandingsTable) -> HttpResponse:
     ]
     for _value, label in INDICATORS:
         header += [_("%(indicator)s score") % {"indicator": label}, _("%(indicator)s value") % {"indicator": label}]
-    header += [_("Not ranked because"), _("Data")]
+    header += [_("Not ranked because"), _("Demo data")]
+    standings = [*table.ranked, *table.not_ranked]
+    demo_counties = set(
+        scoping.visible_factories(user)
+        .filter(is_demo=True, county_id__in=[standing.county_id for standing in standings])
+        .values_list("county_id", flat=True)
+    )
     writer.writerow([_safe_cell(str(cell)) for cell in header])
-    data_label = "DEMO" if run.includes_demo_data else ""
-    for standing in [*table.ranked, *table.not_ranked]:
+    for standing in standings:
         row = [
             standing.rank,
             rank_with_band(standing) if standing.is_ranked else None,
@@ -184,7 +190,7 @@ def _csv(run: StandingsRun, table: selectors.StandingsTable) -> HttpResponse:
         ]
         for indicator, _label in INDICATORS:
             row += [standing.score(indicator), standing.raw_value(indicator)]
-        row += [str(standing.not_ranked_explanation), data_label]
+        row += [str(standing.not_ranked_explanation), "DEMO" if standing.county_id in demo_counties else ""]
         writer.writerow([_safe_cell(cell) for cell in row])
     return response
 

@@ -4,9 +4,23 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from factories.models import MonthlyReport, ReportEvent
 from factories.selectors.fields import FIGURE_FIELDS, FIGURE_LABELS
+
+# What a version did, in the reader's language (django-simple-history has no Korean of its own).
+HISTORY_KINDS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
+STATUS_LABELS = dict(MonthlyReport.Status.choices)
+
+
+def _shown(name: str, value):
+    """A tracked value as the page shows it: a status by its label, yes/no for a flag."""
+    if name == "status" and value is not None:
+        return STATUS_LABELS.get(value, value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
 
 
 @dataclass
@@ -32,10 +46,9 @@ def report_history(*, report: MonthlyReport) -> list[HistoryEntry]:
             if previous is None or old != new:
                 if previous is None and new in ("", None, False):
                     continue
-                changes.append((labels[name], old, new))
-        entries.append(
-            HistoryEntry(record.history_date, record.history_user, record.get_history_type_display(), changes)
-        )
+                changes.append((labels[name], _shown(name, old), _shown(name, new)))
+        kind = HISTORY_KINDS.get(record.history_type, record.history_type)
+        entries.append(HistoryEntry(record.history_date, record.history_user, kind, changes))
         previous = record
     return list(reversed(entries))
 

@@ -50,7 +50,7 @@ def report_entry(request, factory_code: str, month: datetime.date):
     )
     grant = selectors.late_entry_grant(factory, month) if report is None else None
     locked_reason = selectors.report_locked_reason(report, month, late_entry_granted=grant is not None)
-    form_kwargs = {"month": month, "capacity_unit": factory.capacity_unit}
+    form_kwargs = {"month": month, "capacity_unit": factory.capacity_unit_label}
     warnings = selectors.report_warnings(report=report) if report else []
     is_conflict = False
     # Why the last press of "Submit" saved a draft but submitted nothing, shown beside the buttons.
@@ -145,7 +145,7 @@ def report_entry_check(request, factory_code: str, month: datetime.date):
     saved (htmx). Saves nothing; a figure the form refuses (or not typed yet) is left out of the check, and its
     error is the form's to show on saving."""
     factory = _enterable_factory(request, factory_code, month)
-    form = MonthlyReportForm(request.POST, month=month, capacity_unit=factory.capacity_unit)
+    form = MonthlyReportForm(request.POST, month=month, capacity_unit=factory.capacity_unit_label)
     form.is_valid()  # fills cleaned_data with every figure that is valid on its own
     figures = {name: form.cleaned_data.get(name) for name in selectors.FIGURE_FIELDS}
     warnings = selectors.report_warnings(report=MonthlyReport(factory=factory, month=month, **figures))

@@ -13,10 +13,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from factories import exports, selectors, services
+from factories import selectors, services
 from factories.filters import ReportFilter, ReviewQueueFilter
 from factories.models import MonthlyReport
 from factories.views.common import PAGE_SIZE, query_without_page
+from factories.views.exports import background_export_or_response
 from regional import scoping
 
 
@@ -111,9 +112,7 @@ def report_list(request):
 @login_required
 def report_export(request, file_format: str):
     filterset = _filtered_reports(request)
-    if file_format == "xlsx":
-        return exports.xlsx_response(filterset.qs)
-    return exports.csv_response(filterset.qs)
+    return background_export_or_response(request, filterset.qs, file_format)
 
 
 @login_required

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from regional import scoping
-from regional.models import County, ProgrammeRound, ProgrammeSlot, Province, User
+from regional.models import County, ProgrammeRound, ProgrammeSlot, Province, User, reads_korean
 
 LOCALITIES_PER_PROVINCE_PER_YEAR = 2
 
@@ -105,6 +105,15 @@ class ScheduleWarning:
     count: int | None = None
 
 
+def _local_name_of(name_en: str, name_ko: str) -> str:
+    """A place's name in the reader's language (its Korean name on a Korean page, when known)."""
+    return name_ko if reads_korean() and name_ko else name_en
+
+
+def _local_name(place) -> str:
+    return _local_name_of(place.name_en, place.name_ko)
+
+
 def schedule_warnings(*, user: User, today: datetime.date | None = None) -> list[ScheduleWarning]:
     """Check the schedule against the programme's rules: 2 localities per province a year, the year's target
     (20), a county built once, only cities and counties. Only slots of kind "locality" count towards the
@@ -179,12 +188,12 @@ def schedule_warnings(*, user: User, today: datetime.date | None = None) -> list
                         "%(province)s has %(count)s localities in %(year)s, not 2.",
                         count,
                     )
-                    % {"province": province.name_en, "count": count, "year": year},
+                    % {"province": _local_name(province), "count": count, "year": year},
                 )
             )
 
     twice = (
-        slots.values("county_id", "county__slug", "county__name_en")
+        slots.values("county_id", "county__slug", "county__name_en", "county__name_ko")
         .annotate(total=Count("pk"))
         .filter(total__gt=1)
         .order_by("county__name_en")
@@ -195,7 +204,7 @@ def schedule_warnings(*, user: User, today: datetime.date | None = None) -> list
             county_slug=row["county__slug"],
             count=row["total"],
             message=str(_("%(county)s is scheduled %(count)s times; a county is built once."))
-            % {"county": row["county__name_en"], "count": row["total"]},
+            % {"county": _local_name_of(row["county__name_en"], row["county__name_ko"]), "count": row["total"]},
         )
         for row in twice
     )
@@ -213,8 +222,8 @@ def schedule_warnings(*, user: User, today: datetime.date | None = None) -> list
             county_slug=slot.county.slug,
             message=str(_("%(county)s (%(province)s, %(year)s) is a %(kind)s, not a city or county."))
             % {
-                "county": slot.county.name_en,
-                "province": slot.county.province.name_en,
+                "county": _local_name(slot.county),
+                "province": _local_name(slot.county.province),
                 "year": slot.programme_round.year,
                 "kind": slot.county.get_kind_display(),
             },

@@ -32,6 +32,7 @@ MEASUREMENTS = [
     ("review queue p95", ("pages", "review_queue", "p95_ms")),
     ("recompute peak RSS", ("memory_recompute", "peak_rss_mib")),
     ("export peak RSS", ("memory_export", "peak_rss_mib")),
+    ("XLSX export against CSV", ("export", "xlsx_over_csv")),
 ]
 
 

@@ -4,18 +4,35 @@ wrote, and a Korean reader gets Korean pages."""
 import ast
 import gettext
 import re
+from html import unescape
 from pathlib import Path
 
+import pytest
+from django.apps import apps
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 
+from factories import services
+from factories.filters import ReportFilter
+from factories.forms import MonthlyReportForm, ReasonForm, ReportImportForm
+from factories.models import CAPACITY_UNIT_LABELS
 from factories.selectors import entry_deadline, first_of_month
+from factories.selectors.fields import FIGURE_LABELS
+from factories.selectors.history import HISTORY_KINDS
 from tests.builders import FactoryBuilder
 from tests.conftest import client_for
 
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "ko" / "LC_MESSAGES"
 PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrs%]")
+
+
+@pytest.fixture(autouse=True)
+def language_restored_afterwards():
+    """A Korean request leaves Korean active in this thread; the next test must start in the default again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def _entries(path: Path = CATALOGUE / "django.po"):
@@ -142,3 +159,115 @@ def test_place_names_follow_the_readers_language(client, erin, alpha_county):
     # Then the province column reads in the page's language (the county's own cell shows both scripts)
     assert f">{province.name_ko}</a>" in korean and f">{province.name_en}</a>" not in korean
     assert f">{province.name_en}</a>" in english
+
+
+# --- labels that come from code, not templates ------------------------------------------------------------
+
+
+def _english_and_korean(label) -> tuple[str, str]:
+    with translation.override("en"):
+        english = str(label)
+    with translation.override("ko"):
+        return english, str(label)
+
+
+def _labels_from_code() -> dict[str, str]:
+    """English → Korean of every label a page takes from code: model field names and choices, form and filter
+    labels, the report's figure and history labels, units."""
+    labels = [*FIGURE_LABELS.values(), *HISTORY_KINDS.values(), *CAPACITY_UNIT_LABELS.values()]
+    for app in ("regional", "factories", "standings"):
+        for model in apps.get_app_config(app).get_models():
+            if model.__name__.startswith("Historical"):  # django-simple-history's own tables and labels
+                continue
+            for field in model._meta.get_fields():
+                verbose_name = getattr(field, "verbose_name", None)
+                if isinstance(verbose_name, Promise):
+                    labels.append(verbose_name)
+                labels += [label for _value, label in getattr(field, "flatchoices", None) or []]
+    for form in (MonthlyReportForm, ReasonForm, ReportImportForm):
+        labels += [field.label for field in form.base_fields.values() if field.label]
+    labels += [report_filter.label for report_filter in ReportFilter.base_filters.values() if report_filter.label]
+    pairs = dict(_english_and_korean(label) for label in labels if label)
+    # Acronyms (CSV, XLSX) read the same in both languages.
+    return {english: korean for english, korean in pairs.items() if len(english) > 2 and not english.isupper()}
+
+
+def test_every_label_that_comes_from_code_has_its_korean():
+    # A label the catalogue does not hold (e.g. marked with an alias makemessages cannot see) stays English
+    untranslated = sorted(english for english, korean in _labels_from_code().items() if english == korean)
+    assert untranslated == []
+
+
+def _visible_text(html: str) -> str:
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.DOTALL)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+@pytest.mark.django_db
+def test_key_pages_in_korean_show_no_english_label_for_any_role(client, alice, carol, erin, frank, alpha_county):
+    # Given a report of Alpha's foodstuff factory that went to the province and came back with a reason
+    factory = FactoryBuilder(county=alpha_county, name="Alpha Foodstuff Factory", capacity_unit="tonnes")
+    month = first_of_month(timezone.localdate())
+    figures = {
+        "output_value_thousand_won": "10000",
+        "physical_output": "100",
+        "varieties_produced": 15,
+        "raw_material_used_tonnes": "80",
+        "raw_material_from_own_bases_tonnes": "60",
+        "days_worked": 24,
+        "workers_on_roll": 120,
+        "comment": "새 공장의 첫 달입니다.",
+    }
+    report = services.report_save_draft(factory=factory, month=month, data=figures, user=alice)
+    services.report_save_draft(factory=factory, month=month, data={"days_worked": 20}, user=alice)
+    report = services.report_submit(
+        report=services.report_save_draft(factory=factory, month=month, data={}, user=alice), user=alice
+    )
+    services.report_return(report=report, user=carol, reason="보고서를 확인하세요.")
+    report_page = reverse("reports:report_detail", args=[report.pk])
+    entry_page = reverse("reports:report_entry", args=[factory.code, month])
+    pages = {
+        alice: [reverse("reports:this_month"), report_page, entry_page, reverse("reports:report_list")],
+        carol: [
+            reverse("reports:review_queue"),
+            report_page,
+            reverse("reports:report_list"),
+            reverse("reports:completeness"),
+        ],
+        erin: [
+            reverse("reports:report_list"),
+            reverse("reports:completeness"),
+            reverse("schedule"),
+            reverse("county_detail", args=[alpha_county.slug]),
+        ],
+        frank: [report_page, reverse("reports:report_list"), reverse("reports:completeness")],
+    }
+    english_labels = [english for english, korean in _labels_from_code().items() if english != korean]
+
+    # When each of them reads their pages in Korean
+    found = []
+    for user, urls in pages.items():
+        client_for(client, user)
+        for url in urls:
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE="ko")
+            assert response.status_code == 200, url
+            text = _visible_text(response.content.decode())
+            found += [
+                f"{user.username} {url}: {english!r}"
+                for english in english_labels
+                if re.search(rf"(?<![\w-]){re.escape(english)}(?![\w-])", text)
+            ]
+
+    # Then no label from a model, a form or the report's history is left in English
+    assert found == [], "\n".join(found)
+
+
+def test_the_schedules_rule_departures_name_provinces_and_counties_in_korean(client, erin, reference_data):
+    client_for(client, erin)
+
+    korean = _visible_text(client.get(reverse("schedule"), HTTP_ACCEPT_LANGUAGE="ko").content.decode())
+    english = _visible_text(client.get(reverse("schedule"), HTTP_ACCEPT_LANGUAGE="en").content.decode())
+
+    assert "량강도: 2024년에 1개 지역으로 2개가 아닙니다." in korean
+    assert "Ryanggang:" not in korean and "North Phyongan:" not in korean
+    assert "Ryanggang has 1 locality in 2024, not 2." in english

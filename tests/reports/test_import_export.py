@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -186,7 +186,7 @@ def test_xlsx_export_follows_the_filters_and_scope(client, bob, alpha_factory, b
 
     response = client.get(reverse("reports:report_export_xlsx"), {"month": "2025-01"})
 
-    assert isinstance(response, FileResponse)
+    assert isinstance(response, StreamingHttpResponse)
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(workbook.active.iter_rows(values_only=True))
     assert len(rows) == 2

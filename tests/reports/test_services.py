@@ -368,10 +368,10 @@ def test_every_change_keeps_who_when_and_the_old_and_new_values(alice, carol, al
     history = selectors.report_history(report=report)
 
     assert [(entry.user.username, entry.kind) for entry in history] == [
-        ("carol", "Changed"),
-        ("alice", "Changed"),
-        ("alice", "Changed"),
-        ("alice", "Created"),
+        ("carol", "changed"),
+        ("alice", "changed"),
+        ("alice", "changed"),
+        ("alice", "created"),
     ]
     assert history[0].changes == [("Status", "submitted", "approved")]
     assert history[2].changes == [("Days worked", 24, 20)]

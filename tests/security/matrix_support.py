@@ -7,12 +7,20 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from factories.models import ConstructionMilestone, LateEntryGrant, MonthlyPlan, ReportEvent, ReportImport
+from factories.models import (
+    ConstructionMilestone,
+    LateEntryGrant,
+    MonthlyPlan,
+    ReportEvent,
+    ReportExport,
+    ReportImport,
+)
 from factories.selectors import first_of_month
 from regional.models import ProgrammeSlot, SecurityEvent, User
 from standings.services import methodology_current, standings_recompute
@@ -75,6 +83,8 @@ class World:
             "reports:report_entry": {"factory_code": objects["factory"].code, "month": objects["this_month"]},
             "reports:report_entry_check": {"factory_code": objects["factory"].code, "month": objects["this_month"]},
             "reports:report_import_commit": {"pk": objects["import"].pk},
+            "reports:report_export_status": {"pk": objects["export"].pk},
+            "reports:report_export_download": {"pk": objects["export"].pk},
             "reports:report_detail": {"pk": objects["draft"].pk},
             "reports:report_approve": {"pk": objects["submitted"].pk},
             "reports:report_return": {"pk": objects["submitted"].pk},
@@ -148,6 +158,17 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
     report_import = ReportImport.objects.create(
         uploaded_by=carol, file_name="reports.csv", content="factory_code,month\n", row_count=0
     )
+    report_export = ReportExport(
+        requested_by=carol,
+        file_format="csv",
+        status=ReportExport.Status.READY,
+        rows_expected=1,
+        rows_written=1,
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    report_export.file.save("matrix.csv", ContentFile(b"factory_code\r\nalpha-foodstuff\r\n"), save=False)
+    report_export.save()
     methodology = methodology_current()
     run = standings_recompute(year=2025).run
     from standings.models import RecomputeRequest
@@ -203,6 +224,7 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
             "submitted": submitted,
             "approved": approved,
             "import": report_import,
+            "export": report_export,
             "run": run,
             "bob": bob,
             "admin_samples": samples,

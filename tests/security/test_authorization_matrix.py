@@ -227,6 +227,8 @@ EXPECTED = {
     "reports:report_import_commit": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 400, 404, 403, 404)},  # /reports/import/1/commit/
     "reports:report_export_csv": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /reports/export.csv
     "reports:report_export_xlsx": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /reports/export.xlsx
+    "reports:report_export_status": {"GET": (302, 404, 200, 404, 404, 404), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/exports/1/
+    "reports:report_export_download": {"GET": (302, 404, 200, 404, 404, 404), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/exports/1/download/
     "reports:report_detail": {"GET": (302, 200, 200, 404, 404, 200), "POST": (302, 200, 200, 404, 404, 200)},  # /reports/1/
     "reports:report_approve": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 302, 404, 404, 403)},  # /reports/2/approve/
     "reports:report_return": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 302, 404, 404, 403)},  # /reports/2/return/
@@ -277,7 +279,10 @@ def _database_fingerprint() -> dict[str, str]:
 
 
 @pytest.fixture
-def world(alpha_county, beta_county, gamma_county, north_province, alice, bob, carol, dave, erin, frank):
+def world(
+    alpha_county, beta_county, gamma_county, north_province, alice, bob, carol, dave, erin, frank, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path  # Carol's finished export is written here
     return build_world(
         alpha_county=alpha_county,
         beta_county=beta_county,

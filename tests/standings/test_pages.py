@@ -12,7 +12,7 @@ from factories.models import MonthlyReport
 from regional.models import County
 from standings.models import Methodology, RecomputeRequest, StandingsRun
 from standings.services import standings_recompute
-from tests.builders import CountyBuilder
+from tests.builders import CountyBuilder, FactoryBuilder
 from tests.conftest import client_for
 from tests.standings.data import CUTOFF, operating_factory, plan, reports
 
@@ -151,10 +151,27 @@ def test_csv_export_has_exactly_the_rows_shown_and_neutralises_formulas(client, 
         "Composite",
     ]
     assert [row[6] for row in rows[1:]] == ["County 04", '\'=HYPERLINK("http://evil")']
-    assert len(rows[0]) == 21
+    assert len(rows[0]) == 22
+    # No county here has generated (demo) factories: the demo column is there, and empty
+    assert rows[0][-1] == "Demo data"
+    assert [row[-1] for row in rows[1:]] == ["", ""]
     # The rank is written with its band, as on the pages
     standing = StandingsRun.objects.latest("pk").county_standings.get(county__slug="kp-test-04")
     assert rows[1][1] == f"{standing.rank} (likely {standing.rank_band_low}–{standing.rank_band_high})"
+
+
+@pytest.mark.django_db
+def test_csv_export_marks_counties_with_demo_factories(client, erin, two_runs):
+    county = County.objects.get(slug="kp-test-02")
+    FactoryBuilder(county=county, is_demo=True)
+
+    response = client_for(client, erin).get(reverse("standings:national"), {"year": 2025, "format": "csv"})
+
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    marks = {row[6]: row[-1] for row in rows[1:]}
+    assert marks[county.name_en] == "DEMO"
+    assert set(marks.values()) == {"DEMO", ""}
+    assert list(marks.values()).count("DEMO") == 1
 
 
 @pytest.mark.django_db
@@ -271,8 +288,9 @@ def test_administrator_requests_a_recompute_and_sees_it_waiting(client, frank, t
 PAGES = {
     # Expect 7 queries: session, user, years with runs, the run, the table, programme rounds, provinces.
     "national": (lambda: reverse("standings:national"), {"year": 2025}, 7),
-    # Expect 6 queries: session, user, years, the run, the table, the audit record of the export.
-    "csv": (lambda: reverse("standings:national"), {"year": 2025, "format": "csv"}, 6),
+    # Expect 7 queries: session, user, years, the run, the table, the counties with demo factories, the audit
+    # record of the export.
+    "csv": (lambda: reverse("standings:national"), {"year": 2025, "format": "csv"}, 7),
     # Expect 7 queries: session, user, province, years, the run, every county's standing, the averages.
     "province": (lambda: reverse("standings:province", args=["KP-61"]), {"year": 2025}, 7),
     # Expect 9 queries: session, user, county, years, run, standing, previous standing, medians, history.
