@@ -17,3 +17,20 @@ def integrity_check_task() -> dict[str, int]:
         if result.count:
             logger.error("Integrity check %s: %s findings, e.g. %s", result.check.name, result.count, result.details)
     return {result.check.name: result.count for result in results}
+
+
+@shared_task(acks_late=True)
+def notifications_daily_task() -> dict[str, int]:
+    """Beat, daily: deadline reminders, months closed with reports missing, review digests (idempotent)."""
+    from regional.notifications.events import daily_notifications_run
+
+    return daily_notifications_run()
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=10, max_retries=5)
+def notification_emails_send_task() -> int:
+    """After a commit, and every few minutes from beat: send the pending notification e-mails, each once."""
+    from regional.notifications.services import notification_emails_release_stuck, notification_emails_send
+
+    notification_emails_release_stuck()
+    return notification_emails_send()

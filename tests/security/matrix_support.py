@@ -15,6 +15,7 @@ from django.utils import timezone
 from factories.models import ConstructionMilestone, LateEntryGrant, MonthlyPlan, ReportEvent, ReportImport
 from factories.selectors import first_of_month
 from regional.models import ProgrammeSlot, SecurityEvent, User
+from regional.notifications.models import Notification, NotificationKind
 from standings.services import methodology_current, standings_recompute
 from tests.builders import (
     AnnualPlanBuilder,
@@ -98,6 +99,7 @@ class World:
             "api:report-return-to-county": {"pk": objects["submitted"].pk},
             "api:report-submit": {"pk": objects["draft"].pk},
             "api:standings-run-detail": {"pk": objects["run"].pk},
+            "notifications:open": {"pk": objects["notification"].pk},
         }.get(name, {})
 
     def _admin_kwargs(self, name: str) -> dict:
@@ -180,6 +182,14 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
     )
     samples[AccessLog] = AccessLog.objects.create(username="alice", ip_address="10.0.0.2")
     samples[AccessFailureLog] = AccessFailureLog.objects.create(username="mallory", ip_address="10.0.0.1")
+    notification = Notification.objects.create(
+        recipient=alice,
+        kind=NotificationKind.REPORT_APPROVED,
+        subject_key="matrix",
+        created_at=timezone.now(),
+        params={"factory": factory.name, "month": "2025-03-01"},
+        url="/reports/this-month/",
+    )
     missing = [model for model in admin.site._registry if model not in samples]
     assert not missing, f"give the authorization matrix a sample of {missing}"
     return World(
@@ -197,6 +207,7 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
             "approved": approved,
             "import": report_import,
             "run": run,
+            "notification": notification,
             "bob": bob,
             "admin_samples": samples,
         }

@@ -212,6 +212,11 @@ EXPECTED = {
     "api:redoc": {"GET": (200, 200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405, 405)},  # /api/redoc/
     "api/^": {"GET": (404, 404, 404, 404, 404, 404), "POST": (404, 404, 404, 404, 404, 404)},  # /api/
     "set_language": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /i18n/setlang/
+    "notifications:inbox": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /notifications/
+    "notifications:bell": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /notifications/bell/
+    "notifications:mark_all_read": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 302, 302, 302, 302, 302)},  # /notifications/read-all/
+    "notifications:preferences": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /notifications/preferences/
+    "notifications:open": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 302, 404, 404, 404, 404)},  # /notifications/1/open/ (Alice's)
     "reports:this_month": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 200, 403, 403, 403, 403)},  # /reports/this-month/
     "reports:report_entry_check": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 200, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/check/
     "reports:report_entry": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 400, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/
