@@ -13,5 +13,6 @@ urlpatterns = [
     path("notifications/", include("regional.notifications.urls")),
     path("reports/", include("factories.urls")),
     path("standings/", include("standings.urls")),
+    path("factories/", include("factories.analysis.urls")),
     path("", include("regional.urls")),
 ]

@@ -11,3 +11,6 @@ class RegionalConfig(AppConfig):
 
         # Tells administrators when a Celery job fails (see regional.notifications.signals).
         from regional.notifications import signals  # noqa: F401
+
+        # Registers the search's name skeleton as an SQL function on SQLite connections.
+        from regional.search import skeleton  # noqa: F401

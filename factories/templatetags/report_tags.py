@@ -69,3 +69,13 @@ def user_label(user) -> str:
     if user is None:
         return _("unknown")
     return user.get_full_name() or user.username
+
+
+@register.filter
+def ratio_percent(ratio) -> str:
+    """An exact ratio as a percentage rounded half-up to 0.1 % ('93.2 %'); '—' when unknown."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if ratio is None:
+        return "—"
+    return f"{(Decimal(ratio) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} %"

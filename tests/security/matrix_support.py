@@ -100,6 +100,7 @@ class World:
             "api:report-submit": {"pk": objects["draft"].pk},
             "api:standings-run-detail": {"pk": objects["run"].pk},
             "notifications:open": {"pk": objects["notification"].pk},
+            "factory_detail": {"code": objects["factory"].code},
         }.get(name, {})
 
     def _admin_kwargs(self, name: str) -> dict:

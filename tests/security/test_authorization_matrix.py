@@ -218,6 +218,8 @@ EXPECTED = {
     "notifications:preferences": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /notifications/preferences/
     "notifications:open": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 302, 404, 404, 404, 404)},  # /notifications/1/open/ (Alice's)
     "reports:offline_service_worker": {"GET": (200, 200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405, 405)},  # /reports/offline-sw.js (no data in it)
+    "search": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /search/
+    "factory_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /factories/alpha-foodstuff/
     "reports:this_month": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 200, 403, 403, 403, 403)},  # /reports/this-month/
     "reports:report_entry_check": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 200, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/check/
     "reports:report_entry": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 400, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/
