@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
+from factories.analysis.views import pivot_explorer
 from regional.notifications.views import set_language
 
 urlpatterns = [
@@ -14,5 +15,6 @@ urlpatterns = [
     path("reports/", include("factories.urls")),
     path("standings/", include("standings.urls")),
     path("factories/", include("factories.analysis.urls")),
+    path("explore/", pivot_explorer, name="pivot"),
     path("", include("regional.urls")),
 ]
