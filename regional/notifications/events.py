@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from factories.models import Factory, MonthlyReport
+from factories.selectors import add_months, entry_deadline, first_of_month, is_month_closed, operating_factories
 from regional import scoping
 from regional.models import County, Province
 from regional.notifications.models import NotificationKind
@@ -104,8 +105,6 @@ def job_failed(*, job: str, job_id: str, error: str) -> None:
 def _unsubmitted_by_county(month: datetime.date) -> dict[int, dict]:
     """Per county: how many of its factories operating in `month` have no submitted report (missing, draft or
     returned). One query."""
-    from factories.selectors import operating_factories
-
     rows = (
         operating_factories(Factory.objects.filter(county__kind__in=County.PROGRAMME_KINDS), month)
         .annotate(
@@ -127,8 +126,6 @@ def _unsubmitted_by_county(month: datetime.date) -> dict[int, dict]:
 def deadline_reminders(*, today: datetime.date | None = None) -> int:
     """Within `NOTIFY_DEADLINE_DAYS_BEFORE` days of a month's entry deadline, remind each county that still has
     reports missing, in draft or returned: once per county and month (beat may run any number of times)."""
-    from factories.selectors import add_months, entry_deadline, first_of_month, is_month_closed
-
     today = today or timezone.localdate()
     created = 0
     for month in (add_months(first_of_month(today), -1), first_of_month(today)):
@@ -156,8 +153,6 @@ def deadline_reminders(*, today: datetime.date | None = None) -> int:
 def closed_month_missing(*, today: datetime.date | None = None) -> int:
     """In the week after a month's entry period closed, tell each county with reports missing, and each
     province with the number missing in its counties; once per place and month."""
-    from factories.selectors import add_months, entry_deadline, first_of_month
-
     today = today or timezone.localdate()
     created = 0
     for month in (add_months(first_of_month(today), -2), add_months(first_of_month(today), -1)):
