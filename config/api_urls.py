@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from factories.analysis.api import AnalyticsView
 from factories.api import (
     AnnualPlanViewSet,
     ConstructionMilestoneViewSet,
@@ -45,6 +46,7 @@ v1 = [
     path("auth/me/", MyAccountView.as_view(), name="me"),
     path("standings/runs/<int:run_id>/standings/", RunCountyStandingsView.as_view(), name="run-standings"),
     path("counties/<slug:slug>/standings/", CountyStandingsHistoryView.as_view(), name="county-standings"),
+    path("analytics/", AnalyticsView.as_view(), name="analytics"),
     *router.urls,
 ]
 

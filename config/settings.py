@@ -228,6 +228,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "factories.tasks.report_exports_delete_expired_task",
         "schedule": crontab(minute=40),
     },
+    "notifications-daily": {
+        "task": "regional.tasks.notifications_daily_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notification-emails": {
+        "task": "regional.tasks.notification_emails_send_task",
+        "schedule": 300.0,
+    },
     "standings-pending-requests": {
         "task": "standings.tasks.standings_process_pending_task",
         "schedule": env.float("STANDINGS_PENDING_SWEEP_SECONDS", default=60.0),
@@ -299,6 +307,33 @@ BACKUP_TIMEOUT_SECONDS = env.int("BACKUP_TIMEOUT_SECONDS", default=540)
 
 # Domain settings.
 REPORT_ENTRY_DAYS_AFTER_MONTH_END = env.int("REPORT_ENTRY_DAYS_AFTER_MONTH_END", default=10)
+# Counties still missing reports are reminded this many days before a month's entry period closes.
+NOTIFY_DEADLINE_DAYS_BEFORE = env.int("NOTIFY_DEADLINE_DAYS_BEFORE", default=3)
+
+# E-mail: EMAIL_URL as django-environ reads it, e.g. smtp+tls://user:password@mail.example:587; without it
+# (make run) mails are printed on the console. Django 6.1's MAILERS form of the same settings.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+MAILERS = {
+    "default": {
+        "BACKEND": _email["EMAIL_BACKEND"],
+        "OPTIONS": (
+            {
+                "host": _email["EMAIL_HOST"],
+                "port": _email["EMAIL_PORT"],
+                "username": _email["EMAIL_HOST_USER"],
+                "password": _email["EMAIL_HOST_PASSWORD"],
+                "use_tls": bool(_email.get("EMAIL_USE_TLS")),
+                "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
+                "timeout": env.int("EMAIL_TIMEOUT", default=10),
+            }
+            if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend")
+            else {}
+        ),
+    }
+}
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Regional <regional@localhost>")
+# The address mails link to (the app itself has no way to know how it is reached from outside).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

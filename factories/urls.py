@@ -4,6 +4,7 @@ from django.urls import path, register_converter
 from django.views.generic import RedirectView
 
 from factories import views
+from factories.offline import views as offline_views
 
 app_name = "reports"
 
@@ -24,6 +25,7 @@ register_converter(MonthConverter, "month")
 
 urlpatterns = [
     path("this-month/", views.this_month, name="this_month"),
+    path("offline-sw.js", offline_views.service_worker, name="offline_service_worker"),
     path("enter/<slug:factory_code>/<month:month>/", views.report_entry, name="report_entry"),
     path("enter/<slug:factory_code>/<month:month>/check/", views.report_entry_check, name="report_entry_check"),
     # "reopen" in the name: the security log records it as a reopening (regional/middleware.py).

@@ -21,6 +21,7 @@ NAVIGATION = [
     ("reports:report_list", _("Reports"), lambda user: True),
     ("reports:completeness", _("Completeness"), lambda user: not scoping.is_county_official(user)),
     ("standings:national", _("Standings"), lambda user: True),
+    ("pivot", _("Explore"), lambda user: True),
     ("admin:index", _("Admin"), scoping.is_administrator),
 ]
 

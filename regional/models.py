@@ -2,6 +2,7 @@
 
 import calendar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
@@ -204,6 +205,8 @@ class User(AbstractUser):
     county = models.ForeignKey(County, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     is_demo = models.BooleanField(default=False)
+    # The language of the user's e-mails: the one they last chose for the pages (empty: the site's default).
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default="")
 
     class Meta:
         constraints = [
@@ -261,3 +264,7 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} UTC {self.get_kind_display()} {self.username}"
+
+
+# Models kept in packages of their own, registered with this app.
+from regional.notifications.models import Notification, NotificationPreference  # noqa: E402, F401

@@ -12,7 +12,7 @@ Policy:
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from factories.models import (
@@ -25,6 +25,7 @@ from factories.models import (
     ReportImport,
 )
 from regional.models import County, ProgrammeRound, ProgrammeSlot, Province, User
+from regional.notifications.models import Notification
 from standings.models import CountyStanding, StandingsRun
 
 
@@ -205,3 +206,33 @@ def visible_standings_runs(user) -> QuerySet[StandingsRun]:
 
 def visible_county_standings(user) -> QuerySet[CountyStanding]:
     return CountyStanding.objects.all() if user.is_authenticated else CountyStanding.objects.none()
+
+
+# --- who is told: notifications follow the same scope as the pages ------------------------------------------
+
+
+def notification_recipients_for_county(county_id: int) -> QuerySet[User]:
+    """Who hears about a county's reports: its own officials (a county official never hears of another county)."""
+    return User.objects.filter(role=User.Role.COUNTY_OFFICIAL, county_id=county_id, is_active=True)
+
+
+def notification_recipients_for_province(province_id: int) -> QuerySet[User]:
+    return User.objects.filter(role=User.Role.PROVINCIAL_OFFICIAL, province_id=province_id, is_active=True)
+
+
+def notification_recipients_for_standings() -> QuerySet[User]:
+    """Published standings are programme-wide: analysts and administrators may ask to hear of them."""
+    return User.objects.filter(
+        Q(role__in=[User.Role.ANALYST, User.Role.ADMINISTRATOR]) | Q(is_superuser=True), is_active=True
+    )
+
+
+def notification_recipients_administrators() -> QuerySet[User]:
+    return User.objects.filter(Q(role=User.Role.ADMINISTRATOR) | Q(is_superuser=True), is_active=True)
+
+
+def visible_notifications(user) -> QuerySet[Notification]:
+    """A user's own inbox, nobody else's."""
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)

@@ -26,3 +26,20 @@ def database_backup_task() -> str:
     """Beat, nightly: a custom-format pg_dump into BACKUP_DIRECTORY, then the retention. Run twice, it keeps
     one more file of the same day, which the retention prunes."""
     return str(database_backup(directory=settings.BACKUP_DIRECTORY).path)
+
+
+@shared_task(acks_late=True)
+def notifications_daily_task() -> dict[str, int]:
+    """Beat, daily: deadline reminders, months closed with reports missing, review digests (idempotent)."""
+    from regional.notifications.events import daily_notifications_run
+
+    return daily_notifications_run()
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=10, max_retries=5)
+def notification_emails_send_task() -> int:
+    """After a commit, and every few minutes from beat: send the pending notification e-mails, each once."""
+    from regional.notifications.services import notification_emails_release_stuck, notification_emails_send
+
+    notification_emails_release_stuck()
+    return notification_emails_send()

@@ -2,12 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from regional import views
+from regional.search import views as search_views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("programme/", views.programme, name="programme"),
     path("schedule/", views.schedule, name="schedule"),
     path("counties/", views.county_list, name="county_list"),
+    path("search/", search_views.search, name="search"),
     path("counties/<slug:slug>/", views.county_detail, name="county_detail"),
     path("provinces/<str:code>/", views.province_detail, name="province_detail"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

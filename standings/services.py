@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from regional.models import County
+from regional.notifications import events as notification_events
 from standings import computation
 from standings.models import CountyStanding, Indicator, Methodology, RecomputeRequest, Rules, StandingsRun
 
@@ -261,6 +262,7 @@ def standings_recompute(
     # The run's own summary is filled in inside the transaction that creates it: no reader ever sees it
     # half-written, and after commit nothing updates it again.
     run.save(update_fields=["ranked_count", "listed_count", "notes", "duration_milliseconds"])
+    notification_events.standings_published(run=run)
     return RecomputeOutcome(
         year=year, status=RecomputeOutcome.PUBLISHED, run=run, duration_seconds=time.monotonic() - started
     )

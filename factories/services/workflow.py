@@ -22,6 +22,7 @@ from factories.services.figures import DATA_FIELDS, parse_figures, validate_repo
 from regional import scoping
 from regional.exceptions import ConflictError
 from regional.models import User
+from regional.notifications import events as notification_events
 from standings.services import standings_recompute_requested
 
 
@@ -153,11 +154,13 @@ def late_entry_allow(*, factory: Factory, month: datetime.date, user: User, reas
         raise ValidationError(_("A report of this month exists: reopen it from its page instead."))
     try:
         with transaction.atomic():
-            return LateEntryGrant.objects.create(
+            grant = LateEntryGrant.objects.create(
                 factory=factory, month=month, reason=reason, granted_by=user, granted_at=timezone.now()
             )
     except IntegrityError as error:
         raise ValidationError(_("A late entry of this report is already allowed.")) from error
+    notification_events.late_entry_allowed(grant=grant)
+    return grant
 
 
 @transaction.atomic
@@ -253,6 +256,7 @@ def report_approve(*, report: MonthlyReport, user: User, expected_version: int |
     _save(report, user)
     _record(report, ReportEvent.Kind.APPROVED, user, now)
     standings_recompute_requested(year=report.month.year, user=user)
+    notification_events.reports_approved(reports=[report])
     return report
 
 
@@ -277,6 +281,7 @@ def report_return(
     report.return_reason = reason
     _save(report, user)
     _record(report, ReportEvent.Kind.RETURNED, user, now, reason)
+    notification_events.report_returned(report=report, reason=reason)
     return report
 
 
@@ -355,4 +360,5 @@ def reports_approve_bulk(
     )
     for year in sorted({report.month.year for report in locked}):
         standings_recompute_requested(year=year, user=user)
+    notification_events.reports_approved(reports=locked)
     return len(locked)

@@ -75,3 +75,38 @@ def user_label(user) -> str:
     if user is None:
         return _("unknown")
     return user.get_full_name() or user.username
+
+
+@register.filter
+def ratio_percent(ratio) -> str:
+    """An exact ratio as a percentage rounded half-up to 0.1 % ('93.2 %'); '—' when unknown."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    if ratio is None:
+        return "—"
+    return f"{(Decimal(ratio) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} %"
+
+
+@register.simple_tag
+def pivot_value(value, measure: str) -> str:
+    """A pivot cell as shown: ratios as percentages (half-up, 0.1 %), money to the cent, means to 0.1."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from django.contrib.humanize.templatetags.humanize import intcomma
+
+    if value is None:
+        return "—"
+    if measure in ("against_plan", "own_share"):
+        return ratio_percent(value)
+    if measure == "output_value":
+        return intcomma(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    if measure == "varieties":
+        return str(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return intcomma(value)
+
+
+@register.filter
+def in_language(label: dict) -> str:
+    from django.utils.translation import get_language
+
+    return label["ko"] if get_language() == "ko" else label["en"]

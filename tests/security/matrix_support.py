@@ -23,6 +23,7 @@ from factories.models import (
 )
 from factories.selectors import first_of_month
 from regional.models import ProgrammeSlot, SecurityEvent, User
+from regional.notifications.models import Notification, NotificationKind
 from standings.services import methodology_current, standings_recompute
 from tests.builders import (
     AnnualPlanBuilder,
@@ -115,6 +116,8 @@ class World:
             "api:report-recall": {"pk": objects["submitted"].pk},
             "api:report-submit": {"pk": objects["draft"].pk},
             "api:standings-run-detail": {"pk": objects["run"].pk},
+            "notifications:open": {"pk": objects["notification"].pk},
+            "factory_detail": {"code": objects["factory"].code},
         }.get(name, {})
 
     def _admin_kwargs(self, name: str) -> dict:
@@ -208,6 +211,14 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
     )
     samples[AccessLog] = AccessLog.objects.create(username="alice", ip_address="10.0.0.2")
     samples[AccessFailureLog] = AccessFailureLog.objects.create(username="mallory", ip_address="10.0.0.1")
+    notification = Notification.objects.create(
+        recipient=alice,
+        kind=NotificationKind.REPORT_APPROVED,
+        subject_key="matrix",
+        created_at=timezone.now(),
+        params={"factory": factory.name, "month": "2025-03-01"},
+        url="/reports/this-month/",
+    )
     missing = [model for model in admin.site._registry if model not in samples]
     assert not missing, f"give the authorization matrix a sample of {missing}"
     return World(
@@ -226,6 +237,7 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
             "import": report_import,
             "export": report_export,
             "run": run,
+            "notification": notification,
             "bob": bob,
             "admin_samples": samples,
         }

@@ -209,11 +209,21 @@ EXPECTED = {
     "api:report-recall": {"GET": (401, 405, 405, 405, 405, 405), "POST": (401, 400, 403, 404, 404, 403)},  # /api/v1/reports/2/recall/
     "api:standings-run-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/standings/runs/
     "api:standings-run-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/standings/runs/1/
+    "api:analytics": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/analytics/
     "api:schema": {"GET": (200, 200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405, 405)},  # /api/schema/
     "api:docs": {"GET": (200, 200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405, 405)},  # /api/docs/
     "api:redoc": {"GET": (200, 200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405, 405)},  # /api/redoc/
     "api/^": {"GET": (404, 404, 404, 404, 404, 404), "POST": (404, 404, 404, 404, 404, 404)},  # /api/
     "set_language": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /i18n/setlang/
+    "notifications:inbox": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /notifications/
+    "notifications:bell": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /notifications/bell/
+    "notifications:mark_all_read": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 302, 302, 302, 302, 302)},  # /notifications/read-all/
+    "notifications:preferences": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /notifications/preferences/
+    "notifications:open": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 302, 404, 404, 404, 404)},  # /notifications/1/open/ (Alice's)
+    "reports:offline_service_worker": {"GET": (200, 200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405, 405)},  # /reports/offline-sw.js (no data in it)
+    "search": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /search/
+    "factory_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /factories/alpha-foodstuff/
+    "pivot": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /explore/
     "reports:this_month": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 200, 403, 403, 403, 403)},  # /reports/this-month/
     "reports:report_entry_check": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 200, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/check/
     "reports:report_entry": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 400, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/

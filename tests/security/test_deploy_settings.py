@@ -17,6 +17,8 @@ def _production_environment() -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),  # 86 random characters
         "DJANGO_ALLOWED_HOSTS": "regional.example.org",
         "DATABASE_URL": "sqlite:////tmp/regional-security-deploy-check.sqlite3",
+        # Production sends its notifications through a real mail server (the console backend fails the check).
+        "EMAIL_URL": "smtp+tls://regional:secret@mail.example.org:587",
     }
 
 

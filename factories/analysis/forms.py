@@ -1,0 +1,44 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from factories.analysis.pivot import COLUMNS, MEASURES, ROWS, PivotQuery
+from factories.models import FactoryKind
+
+
+class PivotForm(forms.Form):
+    """The explorer's choices; kept in the URL so a view can be bookmarked and shared."""
+
+    measure = forms.ChoiceField(label=_("Measure"), choices=list(MEASURES.items()), initial="output_value")
+    rows = forms.ChoiceField(
+        label=_("Rows"), choices=[(key, label) for key, (label, _f) in ROWS.items()], initial="province"
+    )
+    columns = forms.ChoiceField(label=_("Columns"), choices=list(COLUMNS.items()), initial="month")
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    province = forms.CharField(label=_("Province"), required=False, max_length=10)
+    kind = forms.ChoiceField(label=_("Factory kind"), required=False, choices=[("", _("all")), *FactoryKind.choices])
+    round = forms.IntegerField(label=_("Programme round"), required=False, min_value=2000, max_value=2100)
+    chart = forms.ChoiceField(
+        label=_("Chart"), choices=[("bar", _("bars")), ("line", _("lines"))], initial="bar", required=False
+    )
+
+    def __init__(self, data, *, provinces, default_year: int):
+        values = {name: field.initial for name, field in self.base_fields.items() if field.initial is not None}
+        values["year"] = default_year
+        values.update({key: value for key, value in data.items() if value != "" or key in ("year", "round")})
+        super().__init__(values)
+        self.fields["province"] = forms.ChoiceField(
+            label=_("Province"), required=False, choices=[("", _("all"))] + [(p.code, str(p)) for p in provinces]
+        )
+
+    def pivot_query(self) -> PivotQuery:
+        data = self.cleaned_data
+        return PivotQuery(
+            measure=data["measure"],
+            rows=data["rows"],
+            columns=data["columns"],
+            year=data.get("year"),
+            province=data.get("province") or "",
+            kind=data.get("kind") or "",
+            round=data.get("round"),
+            chart=data.get("chart") or "bar",
+        )
