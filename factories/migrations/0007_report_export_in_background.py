@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('factories', '0004_late_entry_grant'),
+        ('factories', '0006_report_event_recalled'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

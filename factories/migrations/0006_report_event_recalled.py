@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('factories', '0004_late_entry_grant'),
+        ('factories', '0005_factory_in_operation_has_commissioning_date'),
     ]
 
     operations = [
