@@ -11,9 +11,10 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.throttling import UserRateThrottle
 
@@ -163,6 +164,17 @@ class NamedFieldsOrderingFilter(OrderingFilter):
         return ordering
 
 
+class BoundedJSONParser(JSONParser):
+    """DRF's JSON parser, but a body nested deeper than Python's recursion limit (a few KB of `[`) is a 400,
+    not a `RecursionError` that escapes as a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("The JSON body is nested too deeply.")) from None
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
@@ -210,6 +222,7 @@ class ApiViewMixin:
     # (A comment, not a docstring: drf-spectacular would publish a docstring as every operation's description.)
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer] if settings.DEBUG else [JSONRenderer]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
     throttle_classes = [ApiUserRateThrottle]
     filter_backends = [StrictFilterBackend, NamedFieldsOrderingFilter]
     pagination_class = ApiPageNumberPagination
