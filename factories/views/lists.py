@@ -99,7 +99,7 @@ def completeness(request):
     # The totals stay those of the whole scope; the table can be narrowed to the counties someone must chase.
     only_gaps = request.GET.get("gaps") == "1"
     if only_gaps:
-        rows = [row for row in rows if row.missing_factories or row.returned_factories]
+        rows = [row for row in rows if row.missing_count or row.returned_count]
     context = {
         "month": month,
         "rows": rows,

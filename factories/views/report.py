@@ -50,6 +50,7 @@ def _render_detail(request, report: MonthlyReport, *, return_form=None, reopen_f
         scoping.enterable_factories(user).filter(pk=report.factory_id).exists()
         and selectors.report_locked_reason(report, report.month) is None
     )
+    sees_workflow = scoping.sees_report_workflow(user)
     context = {
         "report": report,
         "factory": report.factory,
@@ -57,8 +58,9 @@ def _render_detail(request, report: MonthlyReport, *, return_form=None, reopen_f
         "plan": plan,
         "last_year": last_year,
         "warnings": selectors.report_warnings(report=report),
-        "events": selectors.report_events(report=report),
-        "history": selectors.report_history(report=report),
+        "sees_workflow": sees_workflow,
+        "events": selectors.report_events(report=report) if sees_workflow else [],
+        "history": selectors.report_history(report=report) if sees_workflow else [],
         "deadline": selectors.entry_deadline(report.month),
         "is_on_time": selectors.is_submitted_on_time(report),
         "is_reviewer": is_reviewer,
