@@ -1,10 +1,11 @@
 """Browser pages of the programme's reference data: thin views over `regional.selectors`."""
 
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
-from regional import selectors
+from regional import selectors, sign_in
 from regional.filters import CountyFilter
 
 COUNTIES_PER_PAGE = 25
@@ -69,3 +70,18 @@ def province_detail(request, code: str):
         "regional/province_detail.html",
         {"province": province, "counties": counties, "summary": selectors.province_summary(counties)},
     )
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page, refused (429) to an address over its limit of failures across usernames before
+    the password is checked; django-axes locks a username from one address on its own."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        retry_after_seconds = sign_in.address_retry_after_seconds(request)
+        if retry_after_seconds is not None:
+            return sign_in.too_many_attempts_response(
+                request, retry_after_seconds=retry_after_seconds, from_address=True
+            )
+        return super().post(request, *args, **kwargs)

@@ -28,8 +28,9 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_password(c
     # Given five failed sign-ins for Alice from one address
     for _attempt in range(5):
         response = _sign_in(client, "alice", "wrong-password")
-    # The fifth failure already answers with the lock-out page
+    # The fifth failure already answers with the lock-out page, saying how long to wait
     assert response.status_code == 429
+    assert response["Retry-After"] == "1800"
     assert "Too many failed logins" in response.content.decode()
 
     # When the right password is tried next
@@ -69,8 +70,14 @@ def test_the_api_token_endpoint_locks_out_after_five_wrong_passwords_too(alice, 
     ]
     locked = client.post(url, {"username": "alice", "password": password}, format="json")
 
-    assert statuses[:4] == [400, 400, 400, 400]
-    assert locked.status_code in (403, 429)
+    # The fifth failure reaches the limit and is already answered with the lock-out
+    assert statuses == [400, 400, 400, 400, 429]
+    # And the right password is refused for the cool-off, said in seconds, in JSON like every API error
+    assert locked.status_code == 429
+    assert locked["Retry-After"] == "1800"
+    assert locked.json() == {
+        "detail": "Too many failed sign-ins for this username from your address. Expected available in 1800 seconds."
+    }
     assert not Token.objects.filter(user=alice).exists()
 
 
