@@ -115,6 +115,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "regional.sign_in.lockout_response"
 # And refuse an address that failed this often, across usernames, within the cool-off (429 with Retry-After).
 SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
+# The audit log counts rejected tokens, failed sign-ins and lock-outs on one row per address and username for
+# this long, so that forged requests cannot flood it (regional/security.py).
+SECURITY_EVENT_WINDOW_SECONDS = env.int("SECURITY_EVENT_WINDOW_SECONDS", default=600)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]
