@@ -71,13 +71,25 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse({"detail": gettext("Not found.")}, status=404)
 
 
+# The schema and its documentation pages are read, nothing else (DRF would answer OPTIONS on the HTML pages by
+# rendering its metadata through their template, a 500).
+READ_ONLY = ["get", "head"]
+
 urlpatterns = [
     path("v1/", include(v1)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", documentation_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path("schema/", SpectacularAPIView.as_view(http_method_names=READ_ONLY), name="schema"),
+    path(
+        "docs/",
+        documentation_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema", http_method_names=READ_ONLY)),
+        name="docs",
+    ),
     path(
         "redoc/",
-        documentation_csp(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")),
+        documentation_csp(
+            SpectacularRedocView.as_view(
+                url_name="api:schema", template_name="api/redoc.html", http_method_names=READ_ONLY
+            )
+        ),
         name="redoc",
     ),
     re_path(r"^", api_not_found),

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from regional import selectors, sign_in
 from regional.filters import CountyFilter
@@ -12,6 +13,7 @@ COUNTIES_PER_PAGE = 25
 
 
 @login_required
+@require_safe
 def home(request):
     overview = selectors.programme_overview(user=request.user)
     return render(
@@ -26,6 +28,7 @@ def home(request):
 
 
 @login_required
+@require_safe
 def schedule(request):
     warnings = selectors.schedule_warnings(user=request.user)
     return render(
@@ -36,6 +39,7 @@ def schedule(request):
 
 
 @login_required
+@require_safe
 def county_list(request):
     county_filter = CountyFilter(request.GET, queryset=selectors.county_list(user=request.user), request=request)
     # A filter value that is not a valid choice is shown as an error rather than silently ignored.
@@ -55,6 +59,7 @@ def county_list(request):
 
 
 @login_required
+@require_safe
 def county_detail(request, slug: str):
     return render(
         request, "regional/county_detail.html", {"detail": selectors.county_detail(user=request.user, slug=slug)}
@@ -62,6 +67,7 @@ def county_detail(request, slug: str):
 
 
 @login_required
+@require_safe
 def province_detail(request, code: str):
     province = selectors.province_detail(user=request.user, code=code)
     counties = list(selectors.province_counties(user=request.user, province=province))
@@ -77,6 +83,8 @@ class SignInView(auth_views.LoginView):
     the password is checked; django-axes locks a username from one address on its own."""
 
     redirect_authenticated_user = True
+    # Django's form views take PUT as a second POST; the page takes the browser's methods only.
+    http_method_names = ["get", "head", "post"]
 
     def post(self, request, *args, **kwargs):
         retry_after_seconds = sign_in.address_retry_after_seconds(request)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from regional import scoping
 from regional.models import County
@@ -43,6 +43,7 @@ def _year_and_run(request: HttpRequest, query: StandingsQueryForm) -> tuple[list
 
 
 @login_required
+@require_safe
 def national(request: HttpRequest) -> HttpResponse:
     query = StandingsQueryForm(request.GET or None)
     years, year, run = _year_and_run(request, query)
@@ -164,6 +165,7 @@ def _csv(run: StandingsRun, table: selectors.StandingsTable) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def province(request: HttpRequest, code: str) -> HttpResponse:
     province = scoping.get_in_scope_or_404(scoping.visible_provinces(request.user), code=code)
     query = StandingsQueryForm(request.GET or None)
@@ -186,6 +188,7 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def county(request: HttpRequest, slug: str) -> HttpResponse:
     county = scoping.get_in_scope_or_404(
         scoping.visible_counties(request.user).filter(kind__in=County.PROGRAMME_KINDS).select_related("province"),
@@ -234,6 +237,7 @@ def county(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def runs(request: HttpRequest) -> HttpResponse:
     query = StandingsQueryForm(request.GET or None)
     years, year, _run = _year_and_run(request, query)
@@ -253,6 +257,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def recompute_progress(request: HttpRequest) -> HttpResponse:
     scoping.require(scoping.is_administrator(request.user))
     form = RecomputeForm(request.GET)
@@ -280,6 +285,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def run_compare(request: HttpRequest) -> HttpResponse:
     form = RunComparisonForm(request.GET)
     if not form.is_valid():

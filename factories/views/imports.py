@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from factories import services
 from factories.forms import ReportImportForm
@@ -23,6 +23,7 @@ def _require_importer(user) -> None:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_import(request):
     _require_importer(request.user)
     if request.method == "POST":
@@ -62,6 +63,7 @@ def report_import_commit(request, pk: int):
 
 
 @login_required
+@require_safe
 def report_import_template(request):
     _require_importer(request.user)
     response = HttpResponse(",".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS) + "\r\n", content_type="text/csv")

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from factories import exports, selectors, services
 from factories.filters import ReportFilter
@@ -17,6 +17,7 @@ from regional import scoping
 
 
 @login_required
+@require_safe
 def review_queue(request):
     scoping.require(scoping.is_provincial_official(request.user), _("Only provincial officials review reports."))
     page = Paginator(selectors.review_queue(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -57,6 +58,7 @@ def _filtered_reports(request) -> ReportFilter:
 
 
 @login_required
+@require_safe
 def report_list(request):
     filterset = _filtered_reports(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -71,6 +73,7 @@ def report_list(request):
 
 
 @login_required
+@require_safe
 def report_export(request, file_format: str):
     filterset = _filtered_reports(request)
     if file_format == "xlsx":
@@ -79,6 +82,7 @@ def report_export(request, file_format: str):
 
 
 @login_required
+@require_safe
 def completeness(request):
     user = request.user
     scoping.require(

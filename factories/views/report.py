@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from factories import selectors, services
 from factories.forms import ReasonForm
@@ -73,6 +73,7 @@ def _render_detail(request, report: MonthlyReport, *, return_form=None, reopen_f
 
 
 @login_required
+@require_safe
 def report_detail(request, pk: int):
     return _render_detail(request, _report_in_scope(request, pk))
 
@@ -142,6 +143,7 @@ def report_reopen(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def late_entry_allow(request, factory_code: str, month: datetime.date):
     """An administrator allows the missing report of a closed month to be entered (from the completeness page)."""
     scoping.require(scoping.is_administrator(request.user), _("Only programme administrators may allow a late entry."))
