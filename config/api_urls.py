@@ -17,12 +17,13 @@ from factories.api import (
     RawMaterialBaseViewSet,
 )
 from regional.api import CountyViewSet, ProgrammeRoundViewSet, ProgrammeSlotViewSet, ProvinceViewSet
+from regional.api_root import ApiRootView
 from regional.api_tokens import MyAccountView, ObtainTokenView
 from standings.api import CountyStandingsHistoryView, RunCountyStandingsView, StandingsRunViewSet
 
 
 class ApiRouter(DefaultRouter):
-    include_root_view = False
+    include_root_view = False  # ApiRootView below lists the router's endpoints and the others
     include_format_suffixes = False
 
 
@@ -41,6 +42,7 @@ router.register("standings/runs", StandingsRunViewSet, basename="standings-run")
 app_name = "api"
 
 v1 = [
+    path("", ApiRootView.as_view(), name="api-root"),
     path("auth/token/", ObtainTokenView.as_view(), name="token-obtain"),
     path("auth/me/", MyAccountView.as_view(), name="me"),
     path("standings/runs/<int:run_id>/standings/", RunCountyStandingsView.as_view(), name="run-standings"),

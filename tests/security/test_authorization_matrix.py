@@ -181,6 +181,7 @@ EXPECTED = {
     "admin/standings/recomputerequest/<path:object_id>/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /admin/standings/recomputerequest/1/
     "admin:app_list": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/regional/
     "admin/(?P<url>.*)$": {"GET": (302, 302, 302, 302, 302, 404), "POST": (302, 302, 302, 302, 302, 404)},  # /admin/no-such-page/
+    "api:api-root": {"GET": (200, 200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405, 405)},  # /api/v1/
     "api:token-obtain": {"GET": (405, 405, 405, 405, 405, 405), "POST": (400, 400, 400, 400, 400, 400)},  # /api/v1/auth/token/
     "api:me": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/auth/me/
     "api:run-standings": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/standings/runs/1/standings/

@@ -54,4 +54,3 @@ def test_a_refusal_to_a_signed_in_user_is_not_stored_either(client, bob, approve
 
     assert response.status_code == 404
     assert _is_not_stored(response)
-
