@@ -18,12 +18,13 @@ from factories.api import (
     RawMaterialBaseViewSet,
 )
 from regional.api import CountyViewSet, ProgrammeRoundViewSet, ProgrammeSlotViewSet, ProvinceViewSet
+from regional.api_root import ApiRootView
 from regional.api_tokens import MyAccountView, ObtainTokenView
 from standings.api import CountyStandingsHistoryView, RunCountyStandingsView, StandingsRunViewSet
 
 
 class ApiRouter(DefaultRouter):
-    include_root_view = False
+    include_root_view = False  # ApiRootView below lists the router's endpoints and the others
     include_format_suffixes = False
 
 
@@ -42,6 +43,7 @@ router.register("standings/runs", StandingsRunViewSet, basename="standings-run")
 app_name = "api"
 
 v1 = [
+    path("", ApiRootView.as_view(), name="api-root"),
     path("auth/token/", ObtainTokenView.as_view(), name="token-obtain"),
     path("auth/me/", MyAccountView.as_view(), name="me"),
     path("standings/runs/<int:run_id>/standings/", RunCountyStandingsView.as_view(), name="run-standings"),
@@ -73,13 +75,25 @@ def api_not_found(request, *args, **kwargs):
     return JsonResponse({"detail": gettext("Not found.")}, status=404)
 
 
+# The schema and its documentation pages are read, nothing else (DRF would answer OPTIONS on the HTML pages by
+# rendering its metadata through their template, a 500).
+READ_ONLY = ["get", "head"]
+
 urlpatterns = [
     path("v1/", include(v1)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", documentation_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path("schema/", SpectacularAPIView.as_view(http_method_names=READ_ONLY), name="schema"),
+    path(
+        "docs/",
+        documentation_csp(SpectacularSwaggerSplitView.as_view(url_name="api:schema", http_method_names=READ_ONLY)),
+        name="docs",
+    ),
     path(
         "redoc/",
-        documentation_csp(SpectacularRedocView.as_view(url_name="api:schema", template_name="api/redoc.html")),
+        documentation_csp(
+            SpectacularRedocView.as_view(
+                url_name="api:schema", template_name="api/redoc.html", http_method_names=READ_ONLY
+            )
+        ),
         name="redoc",
     ),
     re_path(r"^", api_not_found),

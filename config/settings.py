@@ -50,6 +50,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # PUT, DELETE and unknown verbs on pages and the admin: 405 before sessions are even read.
+    "regional.middleware.BrowserMethodsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,12 +109,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-# Login throttling: lock the username+address pair after repeated failures.
+# Sign-in throttling (regional/sign_in.py). The client's address is the one the nearest of the trusted reverse
+# proxies received the request from: production sits behind the TLS proxy (see SECURE_PROXY_SSL_HEADER), so one
+# by default there, none in development. Set it to the number of proxies that append to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0 if DEBUG else 1)
+AXES_CLIENT_IP_CALLABLE = "regional.sign_in.client_ip_address"
+# Lock a username from one address after repeated failures: the rightful user elsewhere still signs in.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "locked_out.html"
+AXES_LOCKOUT_CALLABLE = "regional.sign_in.lockout_response"
+# And refuse an address that failed this often, across usernames, within the cool-off (429 with Retry-After).
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=20)
+# The audit log counts rejected tokens, failed sign-ins and lock-outs on one row per address and username for
+# this long, so that forged requests cannot flood it (regional/security.py).
+SECURITY_EVENT_WINDOW_SECONDS = env.int("SECURITY_EVENT_WINDOW_SECONDS", default=600)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean"))]

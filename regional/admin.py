@@ -158,7 +158,7 @@ class UserAdmin(DjangoUserAdmin):
 class SecurityEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit log, read-only: nobody adds, edits or deletes an event, administrators read it."""
 
-    list_display = ("at_utc", "kind", "username", "ip_address", "method", "path", "status_code", "detail")
+    list_display = ("at_utc", "kind", "count", "username", "ip_address", "method", "path", "status_code", "detail")
     list_filter = ("kind",)
     search_fields = ("username", "ip_address", "path", "detail")
     date_hierarchy = "at"

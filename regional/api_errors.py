@@ -4,7 +4,12 @@ Services speak Django (`ValidationError`, `PermissionDenied`) and `ConflictError
 into form errors and messages, and this handler turns them into the same messages as structured JSON.
 """
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -20,6 +25,16 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class BodyTooLarge(exceptions.ParseError):
+    default_detail = _("The request body is too large for this endpoint.")
+    default_code = "body_too_large"
+
+
+class TooManyFields(exceptions.ParseError):
+    default_detail = _("The request body has too many fields.")
+    default_code = "too_many_fields"
+
+
 def validation_error_detail(error: DjangoValidationError) -> dict[str, list[str]]:
     """`{"field": ["message", …]}`, with errors not tied to a field under `non_field_errors` as DRF does."""
     if hasattr(error, "error_dict"):
@@ -33,7 +48,12 @@ def validation_error_detail(error: DjangoValidationError) -> dict[str, list[str]
 def api_exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_detail(exc), status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, ConflictError):
+    # Django refuses these bodies while DRF reads them; its own answer would be the site's HTML 400 page.
+    if isinstance(exc, RequestDataTooBig):
+        exc = BodyTooLarge()
+    elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        exc = TooManyFields()
+    elif isinstance(exc, ConflictError):
         exc = Conflict(str(exc) or None)
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)

@@ -11,9 +11,11 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import ParseError, ValidationError
 from rest_framework.filters import OrderingFilter
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import CursorPagination, PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.throttling import UserRateThrottle
 
@@ -163,6 +165,31 @@ class NamedFieldsOrderingFilter(OrderingFilter):
         return ordering
 
 
+class BoundedJSONParser(JSONParser):
+    """DRF's JSON parser, but a body nested deeper than Python's recursion limit (a few KB of `[`) is a 400,
+    not a `RecursionError` that escapes as a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise ParseError(_("The JSON body is nested too deeply.")) from None
+
+
+class StrictContentNegotiation(DefaultContentNegotiation):
+    """`?format=` names one of the endpoint's formats or is a 400 that lists them; DRF would answer an empty value
+    as if none were given and an unknown one with a bare 404."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        requested = request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if requested is not None and format_suffix is None:
+            formats = [renderer.format for renderer in renderers]
+            if requested not in formats:
+                message = _("Choose one of: %(formats)s.") % {"formats": ", ".join(formats)}
+                raise ValidationError({self.settings.URL_FORMAT_OVERRIDE: [message]})
+        return super().select_renderer(request, renderers, format_suffix)
+
+
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
@@ -182,6 +209,9 @@ _ERROR_RESPONSES = {
     ),
     "429": OpenApiResponse(ErrorSerializer, description="Too many requests; retry after `Retry-After` seconds."),
 }
+# gunicorn refuses a request line over `limit_request_line` (4,094 bytes by default) before Django sees it, with
+# its own plain answer: documented without a body, as clients cannot rely on one.
+URI_TOO_LONG = {"description": "The address (path and query) is too long; the server refused it unread."}
 
 
 class ApiSchema(AutoSchema):
@@ -202,7 +232,20 @@ class ApiSchema(AutoSchema):
                 responses[code] = self._get_response_for_code(
                     _ERROR_RESPONSES[code], code, media_types=["application/json"], direction=direction
                 )
+        responses.setdefault("414", dict(URI_TOO_LONG))
         return responses
+
+    def _get_request_for_media_type(self, serializer, direction="request"):
+        # drf-spectacular documents a PATCH body as the serializer made partial (nothing required), as DRF's
+        # generic views do. Ours never are: each PATCH serializer declares what a change must carry (`version`)
+        # and leaves the rest optional, so the schema shows it as it validates.
+        if self.method != "PATCH":
+            return super()._get_request_for_media_type(serializer, direction)
+        self.method = "POST"
+        try:
+            return super()._get_request_for_media_type(serializer, direction)
+        finally:
+            self.method = "PATCH"
 
 
 class ApiViewMixin:
@@ -210,6 +253,8 @@ class ApiViewMixin:
     # (A comment, not a docstring: drf-spectacular would publish a docstring as every operation's description.)
 
     renderer_classes = [JSONRenderer, BrowsableAPIRenderer] if settings.DEBUG else [JSONRenderer]
+    parser_classes = [BoundedJSONParser, FormParser, MultiPartParser]
+    content_negotiation_class = StrictContentNegotiation
     throttle_classes = [ApiUserRateThrottle]
     filter_backends = [StrictFilterBackend, NamedFieldsOrderingFilter]
     pagination_class = ApiPageNumberPagination

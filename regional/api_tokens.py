@@ -5,7 +5,6 @@ password here (the same one, created on first use) and can always see it at /api
 """
 
 from axes.handlers.proxy import AxesProxyHandler
-from axes.helpers import get_cool_off
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -15,6 +14,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from regional import sign_in
 from regional.api_support import ApiViewMixin
 
 
@@ -22,14 +22,15 @@ class TooManySignInAttempts(exceptions.Throttled):
     default_detail = _("Too many failed sign-ins for this username from your address.")
 
 
-def _cool_off_seconds(request) -> int:
-    cool_off = get_cool_off(request)
-    return int(cool_off.total_seconds()) if cool_off else 60
+class TooManySignInAttemptsFromAddress(exceptions.Throttled):
+    default_detail = _("Too many failed sign-ins from your address.")
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False, style={"input_type": "password"})
+    username = serializers.CharField(min_length=1, max_length=150)
+    password = serializers.CharField(
+        min_length=1, max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -62,9 +63,12 @@ class ObtainTokenView(ApiViewMixin, APIView):
         serializer.is_valid(raise_exception=True)
         # The plain Django request: django-axes counts failures and locks out on it, as for the login page.
         django_request = request._request
+        address_wait = sign_in.address_retry_after_seconds(django_request)
+        if address_wait is not None:
+            raise TooManySignInAttemptsFromAddress(wait=address_wait)
         credentials = {"username": serializer.validated_data["username"]}
         if AxesProxyHandler.is_locked(django_request, credentials):
-            raise TooManySignInAttempts(wait=_cool_off_seconds(django_request))
+            raise TooManySignInAttempts(wait=sign_in.lockout_retry_after_seconds(django_request))
         user = authenticate(
             django_request,
             username=serializer.validated_data["username"],
@@ -74,7 +78,7 @@ class ObtainTokenView(ApiViewMixin, APIView):
             # This failure reached the limit. Axes has recorded the lockout; clearing its flag keeps its
             # middleware from swapping our JSON answer for the login page's HTML one.
             django_request.axes_locked_out = False
-            raise TooManySignInAttempts(wait=_cool_off_seconds(django_request))
+            raise TooManySignInAttempts(wait=sign_in.lockout_retry_after_seconds(django_request))
         if user is None or not user.is_active:
             raise serializers.ValidationError(
                 {"non_field_errors": [_("Unable to sign in with this username and password.")]}

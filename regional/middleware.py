@@ -8,8 +8,10 @@ import json
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponseNotAllowed
 from django.http.request import RawPostDataException
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 
 from regional.models import SecurityEvent
 from regional.security import SESSION_LAST_ACTIVITY_AT, SESSION_SIGNED_IN_AT, security_event_record
@@ -18,6 +20,25 @@ from regional.security import SESSION_LAST_ACTIVITY_AT, SESSION_SIGNED_IN_AT, se
 # (one UPDATE) on every request; the idle timeout is therefore exact to within this many seconds.
 ACTIVITY_RESOLUTION_SECONDS = 60
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+# Pages, exports and the admin are used from a browser: they take these methods at most (each view narrows them
+# further). The API decides per endpoint.
+BROWSER_METHODS = ("GET", "HEAD", "POST")
+API_PREFIX = "/api/"
+
+
+class BrowserMethodsMiddleware:
+    """PUT, DELETE, OPTIONS and unknown verbs on a page (including Django's own admin, sign-in and language
+    views, which would otherwise treat some of them as a GET or a POST) answer 405 before any view runs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in BROWSER_METHODS and not request.path_info.startswith(API_PREFIX):
+            return HttpResponseNotAllowed(BROWSER_METHODS)
+        return self.get_response(request)
 
 
 EXPORT_CONTENT_TYPES = ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -51,7 +72,16 @@ class SecurityMiddleware:
         self._expire_idle_or_old_session(request)
         response = self.get_response(request)
         self._audit(request, response)
+        self._keep_private_answers_out_of_caches(request, response)
         return response
+
+    @staticmethod
+    def _keep_private_answers_out_of_caches(request, response) -> None:
+        """Whatever a signed-in user or an API token is shown is theirs (scoped reports, exports, their token):
+        no browser or proxy cache may keep it (`Cache-Control: no-store`)."""
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            add_never_cache_headers(response)
 
     def _expire_idle_or_old_session(self, request) -> None:
         session = getattr(request, "session", None)

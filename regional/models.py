@@ -257,10 +257,16 @@ class SecurityEvent(models.Model):
     path = models.CharField(max_length=500, blank=True)
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     detail = models.CharField(max_length=500, blank=True)
+    # Events anyone can cause without signing in (rejected tokens, failed sign-ins, lock-outs) are counted on one
+    # row per kind, address and username for a window (SECURITY_EVENT_WINDOW_SECONDS), so a flood of forged
+    # requests adds to a count instead of filling the table; `at` is the first, `last_at` the latest.
+    count = models.PositiveIntegerField(_("times"), default=1)
+    last_at = models.DateTimeField(_("last time (UTC)"), null=True, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["kind", "at"]), models.Index(fields=["user", "at"])]
+        constraints = [models.CheckConstraint(condition=models.Q(count__gte=1), name="security_event_count_positive")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} UTC {self.get_kind_display()} {self.username}"

@@ -7,6 +7,10 @@ Policy:
 - Operational data (monthly reports, their events and history, annual plans, yields) is scoped:
   a county official sees their county, a provincial official their province, an analyst everything that
   is approved, an administrator everything.
+- What happened to a report before its approval (its earlier versions, its workflow events with the return and
+  reopening reasons, and which factories' reports are unsubmitted or returned) belongs to the people who take
+  part in the workflow: the county, its province, administrators. Analysts read approved figures and counts
+  only, on every page, export and API endpoint (`sees_report_workflow`).
 - Objects outside scope answer 404 (they are filtered out before lookup, so their existence is not
   revealed); actions the role may not take answer 403 (`PermissionDenied`).
 """
@@ -127,6 +131,13 @@ def reviewable_reports(user) -> QuerySet[MonthlyReport]:
     return MonthlyReport.objects.none()
 
 
+def sees_report_workflow(user) -> bool:
+    """Whether the user may see a report's past before approval: its earlier versions, its workflow events (return
+    and reopening reasons) and, on completeness, which factories' reports are unsubmitted or returned. The people
+    who take part in the workflow may; analysts (and anyone else) see the approved figures and counts only."""
+    return is_administrator(user) or is_provincial_official(user) or is_county_official(user)
+
+
 def completeness_counties(user) -> QuerySet[County]:
     """Counties on the user's completeness page: the province for a provincial official, the nation for
     analysts and administrators (programme-scope cities and counties only)."""
@@ -139,7 +150,8 @@ def completeness_counties(user) -> QuerySet[County]:
 
 def completeness_reports(user) -> QuerySet[MonthlyReport]:
     """Reports counted (never shown) on the completeness page. Analysts see only counts of unapproved
-    reports, which the programme publishes, not their figures."""
+    reports, which the programme publishes, not their figures nor which factories they are
+    (`sees_report_workflow`)."""
     if is_administrator(user) or is_analyst(user):
         return MonthlyReport.objects.all()
     if is_provincial_official(user):

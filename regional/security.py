@@ -7,13 +7,16 @@ ours to call into), so this module is the one exception to the house rule agains
 event (refusals, token use, reopenings, exports) is recorded by `regional.middleware.SecurityMiddleware`.
 """
 
+import datetime
 import logging
 
 from axes.helpers import get_client_ip_address
 from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import F, Subquery
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
@@ -22,6 +25,11 @@ from rest_framework.authtoken.models import Token
 from regional.models import SecurityEvent, User
 
 logger = logging.getLogger(__name__)
+
+# Events that anyone can cause without signing in: counted per kind, address and username within a window.
+AGGREGATED_KINDS = frozenset(
+    {SecurityEvent.Kind.TOKEN_REJECTED, SecurityEvent.Kind.LOGIN_FAILED, SecurityEvent.Kind.LOCKED_OUT}
+)
 
 # Session keys of the idle and absolute timeouts (seconds since the epoch), set at sign-in.
 SESSION_SIGNED_IN_AT = "security_signed_in_at"
@@ -43,16 +51,31 @@ def security_event_record(
     username: str = "",
     status_code: int | None = None,
     detail: str = "",
-) -> SecurityEvent:
-    """Append one event to the audit log with the time in UTC and the client's address and path."""
+) -> SecurityEvent | None:
+    """Append one event to the audit log with the time in UTC and the client's address and path; an event anyone
+    can cause without signing in adds to the count of the same kind, address and username within the window."""
     if user is not None and not user.is_authenticated:
         user = None
+    now = timezone.now()
+    username = (username or (user.get_username() if user else ""))[:150]
+    ip_address = _client_ip(request)
+    if kind in AGGREGATED_KINDS:
+        window_start = now - datetime.timedelta(seconds=settings.SECURITY_EVENT_WINDOW_SECONDS)
+        latest = SecurityEvent.objects.filter(
+            kind=kind, ip_address=ip_address, username=username, at__gte=window_start
+        ).order_by("-at", "-pk")
+        # One UPDATE: concurrent floods may each start a row, never lose a count.
+        counted = SecurityEvent.objects.filter(pk=Subquery(latest.values("pk")[:1])).update(
+            count=F("count") + 1, last_at=now
+        )
+        if counted:
+            return None
     return SecurityEvent.objects.create(
         kind=kind,
-        at=timezone.now(),
+        at=now,
         user=user,
-        username=(username or (user.get_username() if user else ""))[:150],
-        ip_address=_client_ip(request),
+        username=username,
+        ip_address=ip_address,
         method=(request.method or "")[:10] if request is not None else "",
         path=request.get_full_path()[:500] if request is not None else "",
         status_code=status_code,

@@ -12,6 +12,6 @@ urlpatterns = [
     path("search/", search_views.search, name="search"),
     path("counties/<slug:slug>/", views.county_detail, name="county_detail"),
     path("provinces/<str:code>/", views.province_detail, name="province_detail"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
 ]

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from regional import scoping
 from regional.models import County
@@ -46,6 +46,7 @@ def _year_and_run(request: HttpRequest, query: StandingsQueryForm) -> tuple[list
 
 
 @login_required
+@require_safe
 def national(request: HttpRequest) -> HttpResponse:
     query = StandingsQueryForm(request.GET or None)
     years, year, run = _year_and_run(request, query)
@@ -196,6 +197,7 @@ def _csv(run: StandingsRun, table: selectors.StandingsTable, *, user) -> HttpRes
 
 
 @login_required
+@require_safe
 def province(request: HttpRequest, code: str) -> HttpResponse:
     province = scoping.get_in_scope_or_404(scoping.visible_provinces(request.user), code=code)
     query = StandingsQueryForm(request.GET or None)
@@ -218,6 +220,7 @@ def province(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def county(request: HttpRequest, slug: str) -> HttpResponse:
     county = scoping.get_in_scope_or_404(
         scoping.visible_counties(request.user).filter(kind__in=County.PROGRAMME_KINDS).select_related("province"),
@@ -284,6 +287,7 @@ def county(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def runs(request: HttpRequest) -> HttpResponse:
     query = StandingsQueryForm(request.GET or None)
     years, year, _run = _year_and_run(request, query)
@@ -303,6 +307,7 @@ def runs(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def recompute_progress(request: HttpRequest) -> HttpResponse:
     scoping.require(scoping.is_administrator(request.user))
     form = RecomputeForm(request.GET)
@@ -330,6 +335,7 @@ def recompute(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def run_compare(request: HttpRequest) -> HttpResponse:
     form = RunComparisonForm(request.GET)
     if not form.is_valid():

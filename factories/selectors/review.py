@@ -52,6 +52,9 @@ class CountyCompleteness:
     submitted: int = 0
     on_time: int = 0
     approved: int = 0
+    missing_count: int = 0
+    returned_count: int = 0
+    # Named only for those who see the workflow (scoping.sees_report_workflow); analysts get the counts.
     missing_factories: list["MissingReport"] = field(default_factory=list)
     returned_factories: list[str] = field(default_factory=list)
     is_demo: bool = False  # generated demo factories (labelled DEMO on the page)
@@ -63,7 +66,9 @@ class CountyCompleteness:
 
 def completeness(*, user, month: datetime.date, province_id: int | None = None) -> list[CountyCompleteness]:
     """Per county in the user's scope: reports expected for `month`, submitted, on time, approved, and
-    which factories have not reported. Three queries whatever the number of counties."""
+    which factories have not reported or were returned (counts only, for a user who does not see the workflow).
+    Three queries whatever the number of counties."""
+    names_factories = scoping.sees_report_workflow(user)
     counties = scoping.completeness_counties(user).select_related("province")
     if province_id:
         counties = counties.filter(province_id=province_id)
@@ -98,11 +103,15 @@ def completeness(*, user, month: datetime.date, province_id: int | None = None) 
         row.expected += 1
         row.is_demo = row.is_demo or factory.is_demo
         if not factory.is_reported:
-            row.missing_factories.append(
-                MissingReport(factory.name, factory.code, factory.report_id, factory.has_late_entry_grant)
-            )
+            row.missing_count += 1
+            if names_factories:
+                row.missing_factories.append(
+                    MissingReport(factory.name, factory.code, factory.report_id, factory.has_late_entry_grant)
+                )
         elif factory.is_returned:
-            row.returned_factories.append(factory.name)
+            row.returned_count += 1
+            if names_factories:
+                row.returned_factories.append(factory.name)
     for counts in report_counts:
         row = rows.get(counts["factory__county_id"])
         if row is not None:

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from factories import selectors, services
 from factories.forms import MonthlyReportForm
@@ -19,6 +19,7 @@ from regional.exceptions import ConflictError
 
 
 @login_required
+@require_safe
 def this_month(request):
     scoping.require(scoping.is_county_official(request.user), _("Only county officials enter reports."))
     context = {
@@ -40,6 +41,7 @@ def _enterable_factory(request, factory_code: str, month: datetime.date):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_entry(request, factory_code: str, month: datetime.date):
     factory = _enterable_factory(request, factory_code, month)
     report = (

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from factories import import_templates, selectors, services
 from factories.forms import ReportImportForm
@@ -22,6 +22,7 @@ def _require_importer(user) -> None:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def report_import(request):
     _require_importer(request.user)
     if request.method == "POST":
@@ -71,6 +72,7 @@ def report_import_commit(request, pk: int):
 
 
 @login_required
+@require_safe
 def report_import_template(request, file_format: str):
     """The template pre-filled with the user's factories to report for a month (`?month=YYYY-MM`, an ended one;
     by default the last month that has ended), as CSV or XLSX."""

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from factories import selectors, services
 from factories.filters import ReportFilter, ReviewQueueFilter
@@ -22,6 +22,7 @@ from regional import scoping
 
 
 @login_required
+@require_safe
 def review_queue(request):
     scoping.require(scoping.is_provincial_official(request.user), _("Only provincial officials review reports."))
     queue = selectors.review_queue(user=request.user)
@@ -96,6 +97,7 @@ def _filtered_reports(request) -> ReportFilter:
 
 
 @login_required
+@require_safe
 def report_list(request):
     filterset = _filtered_reports(request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -110,12 +112,14 @@ def report_list(request):
 
 
 @login_required
+@require_safe
 def report_export(request, file_format: str):
     filterset = _filtered_reports(request)
     return background_export_or_response(request, filterset.qs, file_format)
 
 
 @login_required
+@require_safe
 def completeness(request):
     user = request.user
     scoping.require(
@@ -137,7 +141,7 @@ def completeness(request):
     # The totals stay those of the whole scope; the table can be narrowed to the counties someone must chase.
     only_gaps = request.GET.get("gaps") == "1"
     if only_gaps:
-        rows = [row for row in rows if row.missing_factories or row.returned_factories]
+        rows = [row for row in rows if row.missing_count or row.returned_count]
     context = {
         "month": month,
         "grid": grid,

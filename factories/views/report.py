@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from factories import selectors, services
 from factories.forms import ReasonForm
@@ -56,6 +56,7 @@ def _render_detail(request, report: MonthlyReport, *, return_form=None, reopen_f
     )
     warnings = selectors.report_warnings(report=report)
     history = selectors.figure_history(report=report) if (warnings or is_reviewer) else None
+    sees_workflow = scoping.sees_report_workflow(user)
     context = {
         "can_recall": can_recall,
         "figure_history": history,
@@ -73,8 +74,9 @@ def _render_detail(request, report: MonthlyReport, *, return_form=None, reopen_f
         "plan": plan,
         "last_year": last_year,
         "warnings": warnings,
-        "events": selectors.report_events(report=report),
-        "history": selectors.report_history(report=report),
+        "sees_workflow": sees_workflow,
+        "events": selectors.report_events(report=report) if sees_workflow else [],
+        "history": selectors.report_history(report=report) if sees_workflow else [],
         "deadline": selectors.entry_deadline(report.month),
         "is_on_time": selectors.is_submitted_on_time(report),
         "is_reviewer": is_reviewer,
@@ -87,6 +89,7 @@ def _render_detail(request, report: MonthlyReport, *, return_form=None, reopen_f
 
 
 @login_required
+@require_safe
 def report_detail(request, pk: int):
     return _render_detail(request, _report_in_scope(request, pk))
 
@@ -172,6 +175,7 @@ def report_reopen(request, pk: int):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def late_entry_allow(request, factory_code: str, month: datetime.date):
     """An administrator allows the missing report of a closed month to be entered (from the completeness page)."""
     scoping.require(scoping.is_administrator(request.user), _("Only programme administrators may allow a late entry."))

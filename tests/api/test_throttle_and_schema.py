@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
+from regional.api_support import csv_renderer_classes
+
 pytestmark = pytest.mark.django_db
 
 THREE_A_MINUTE = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"user": "3/minute"}}
@@ -43,7 +45,8 @@ def test_the_schema_validates_and_documents_every_error_code_of_every_operation(
     assert len(operations) == 31
     for (method, path), operation in operations.items():
         codes = set(operation["responses"])
-        assert {"400", "401", "403", "404", "429"} <= codes, (method, path)
+        # 414: gunicorn refuses an over-long address before the app sees it
+        assert {"400", "401", "403", "404", "414", "429"} <= codes, (method, path)
         if path.startswith("/api/v1/reports/") and method in ("POST", "PATCH"):
             assert "409" in codes, (method, path)
 
@@ -64,7 +67,7 @@ def test_the_report_inputs_have_no_field_that_moves_a_report_out_of_scope(schema
         "workers_on_roll",
         "comment",
     }
-    assert writable("PatchedMonthlyReportUpdate") == figures | {"version"}
+    assert writable("MonthlyReportUpdate") == figures | {"version"}
     assert writable("MonthlyReportCreate") == figures | {"factory", "month"}
     assert writable("ReportReturn") == {"reason", "version"}
     assert writable("MonthlyReport") == set()
@@ -81,3 +84,47 @@ def test_the_documentation_pages_load_only_from_our_own_host(client):
         assert "https://" not in html
         assert "<script>" not in html
     assert "script-src 'self'" in swagger["Content-Security-Policy"]
+
+
+# --- the schema says what the API does ------------------------------------------------------------------------
+
+
+def test_a_change_without_its_version_is_refused_as_the_schema_says(schema, as_user, alice, world):
+    draft = world["reports"][("Alpha", "draft")]
+
+    response = as_user(alice).patch(f"/api/v1/reports/{draft.pk}/", {"comment": "No version."}, format="json")
+
+    assert "PatchedMonthlyReportUpdate" not in schema["components"]["schemas"]
+    patch = schema["paths"]["/api/v1/reports/{id}/"]["patch"]["requestBody"]["content"]["application/json"]
+    assert patch["schema"]["$ref"] == "#/components/schemas/MonthlyReportUpdate"
+    assert schema["components"]["schemas"]["MonthlyReportUpdate"]["required"] == ["version"]
+    assert response.status_code == 400
+    assert "version" in response.json()
+
+
+@pytest.mark.parametrize("credentials", [{"username": "", "password": "x"}, {"username": "alice", "password": ""}])
+def test_blank_credentials_are_refused_as_the_schema_says(schema, anonymous, alice, credentials):
+    response = anonymous.post("/api/v1/auth/token/", credentials, format="json")
+
+    token_request = schema["components"]["schemas"]["TokenRequest"]["properties"]
+    assert token_request["username"]["minLength"] == token_request["password"]["minLength"] == 1
+    assert response.status_code == 400
+    assert set(response.json()) == {key for key, value in credentials.items() if not value}
+
+
+@pytest.mark.parametrize("value", ["", "xml", "CSV"])
+def test_a_format_the_endpoint_does_not_offer_is_a_400_that_lists_the_formats(as_user, alice, value):
+    response = as_user(alice).get("/api/v1/reports/", {"format": value})
+
+    # The formats this deployment offers: JSON, the browsable API when DEBUG is on, CSV
+    offered = ", ".join(renderer.format for renderer in csv_renderer_classes())
+    assert response.status_code == 400
+    assert response.json() == {"format": [f"Choose one of: {offered}."]}
+    assert offered.startswith("json") and offered.endswith("csv")
+
+
+def test_the_formats_the_endpoint_offers_still_answer(as_user, alice):
+    client = as_user(alice)
+
+    assert client.get("/api/v1/reports/", {"format": "csv"})["Content-Type"].startswith("text/csv")
+    assert client.get("/api/v1/reports/", {"format": "json"})["Content-Type"] == "application/json"

@@ -28,8 +28,9 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_password(c
     # Given five failed sign-ins for Alice from one address
     for _attempt in range(5):
         response = _sign_in(client, "alice", "wrong-password")
-    # The fifth failure already answers with the lock-out page
+    # The fifth failure already answers with the lock-out page, saying how long to wait
     assert response.status_code == 429
+    assert response["Retry-After"] == "1800"
     assert "Too many failed logins" in response.content.decode()
 
     # When the right password is tried next
@@ -38,12 +39,16 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_password(c
     # Then the account stays locked and no session is opened
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
-    # And the audit log holds the five failures, the refused sixth attempt, and the lock-outs, with the
-    # address and the path
-    failures = _events(SecurityEvent.Kind.LOGIN_FAILED)
-    assert len(failures) == 6
-    assert {(event.username, event.ip_address, event.path) for event in failures} == {("alice", "127.0.0.1", "/login/")}
-    assert [event.username for event in _events(SecurityEvent.Kind.LOCKED_OUT)] == ["alice", "alice"]
+    # And the audit log counts the five failures and the refused sixth attempt, and the two lock-outs, on one
+    # row each for the username and address, with the path
+    (failures,) = _events(SecurityEvent.Kind.LOGIN_FAILED)
+    assert (failures.username, failures.ip_address, failures.path, failures.count) == (
+        "alice",
+        "127.0.0.1",
+        "/login/",
+        6,
+    )
+    assert [(event.username, event.count) for event in _events(SecurityEvent.Kind.LOCKED_OUT)] == [("alice", 2)]
     assert not _events(SecurityEvent.Kind.LOGIN)
 
 
@@ -69,8 +74,14 @@ def test_the_api_token_endpoint_locks_out_after_five_wrong_passwords_too(alice, 
     ]
     locked = client.post(url, {"username": "alice", "password": password}, format="json")
 
-    assert statuses[:4] == [400, 400, 400, 400]
-    assert locked.status_code in (403, 429)
+    # The fifth failure reaches the limit and is already answered with the lock-out
+    assert statuses == [400, 400, 400, 400, 429]
+    # And the right password is refused for the cool-off, said in seconds, in JSON like every API error
+    assert locked.status_code == 429
+    assert locked["Retry-After"] == "1800"
+    assert locked.json() == {
+        "detail": "Too many failed sign-ins for this username from your address. Expected available in 1800 seconds."
+    }
     assert not Token.objects.filter(user=alice).exists()
 
 

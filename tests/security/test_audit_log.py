@@ -148,3 +148,48 @@ def test_officials_and_analysts_cannot_open_the_audit_log(client, carol):
     response = client_for(client, carol).get(reverse("admin:regional_securityevent_changelist"))
 
     assert response.status_code == 403
+
+
+# --- floods -----------------------------------------------------------------------------------------------
+
+
+def _forged_token_client(address: str) -> APIClient:
+    api = APIClient(REMOTE_ADDR=address)
+    api.credentials(HTTP_AUTHORIZATION="Token 0123456789abcdef0123456789abcdef01234567")
+    return api
+
+
+def test_300_forged_tokens_from_one_address_make_one_event_counting_300():
+    # Given 300 anonymous requests with a forged token from one address, and 2 from another
+    flooder, other = _forged_token_client("198.51.100.66"), _forged_token_client("203.0.113.9")
+    statuses = {flooder.get(reverse("api:me")).status_code for _ in range(300)}
+    statuses |= {other.get(reverse("api:county-list")).status_code for _ in range(2)}
+
+    # Then every request is refused, and the log holds one row per address with its count
+    assert statuses == {401}
+    rows = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.TOKEN_REJECTED).order_by("ip_address")
+    assert [(row.ip_address, row.count, row.path) for row in rows] == [
+        ("198.51.100.66", 300, reverse("api:me")),
+        ("203.0.113.9", 2, reverse("api:county-list")),
+    ]
+    assert all(row.last_at >= row.at for row in rows)
+
+
+def test_a_forged_token_after_the_window_starts_a_new_event(settings):
+    settings.SECURITY_EVENT_WINDOW_SECONDS = 600
+    flooder = _forged_token_client("198.51.100.66")
+    flooder.get(reverse("api:me"))
+    SecurityEvent.objects.update(at=timezone.now() - datetime.timedelta(seconds=601))
+
+    flooder.get(reverse("api:me"))
+
+    assert sorted(SecurityEvent.objects.values_list("count", flat=True)) == [1, 1]
+
+
+def test_refusals_of_signed_in_users_are_still_logged_one_by_one(client, alice, reports):
+    client_for(client, alice)
+    for _attempt in range(3):
+        client.get(reverse("reports:report_detail", args=[reports["beta_draft"].pk]))
+
+    refusals = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.REFUSED_NOT_FOUND)
+    assert [(event.user, event.count) for event in refusals] == [(alice, 1)] * 3

@@ -10,7 +10,8 @@ Erin (analyst), Frank (administrator). The objects are Alpha's (see `matrix_supp
 a draft of this month, a submitted report of February 2025 (approve/return), an approved one of March 2025
 (reopen), Carol's uploaded file. Reading the table: 302 for anonymous is the redirect to the login page,
 401 the API's answer without credentials; 404 is "outside your scope" (nothing revealed), 403 "your role
-may not do this"; 405 a method the route does not take.
+may not do this"; 405 a method the route does not take. Beyond GET and POST, every route is sent PUT, DELETE,
+OPTIONS and an unknown verb: pages and the admin refuse them all with 405.
 """
 
 import pytest
@@ -29,7 +30,7 @@ from tests.security.matrix_support import (
 
 # fmt: off
 EXPECTED = {
-    "healthz": {"GET": (200, 200, 200, 200, 200, 200), "POST": (200, 200, 200, 200, 200, 200)},  # /healthz
+    "healthz": {"GET": (200, 200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405, 405)},  # /healthz
     "admin:index": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/
     "admin:login": {"GET": (200, 200, 200, 200, 200, 302), "POST": (200, 200, 200, 200, 200, 200)},  # /admin/login/
     "admin:logout": {"GET": (302, 302, 302, 302, 302, 405), "POST": (302, 302, 302, 302, 302, 302)},  # /admin/logout/
@@ -180,6 +181,7 @@ EXPECTED = {
     "admin/standings/recomputerequest/<path:object_id>/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /admin/standings/recomputerequest/1/
     "admin:app_list": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/regional/
     "admin/(?P<url>.*)$": {"GET": (302, 302, 302, 302, 302, 404), "POST": (302, 302, 302, 302, 302, 404)},  # /admin/no-such-page/
+    "api:api-root": {"GET": (200, 200, 200, 200, 200, 200), "POST": (405, 405, 405, 405, 405, 405)},  # /api/v1/
     "api:token-obtain": {"GET": (405, 405, 405, 405, 405, 405), "POST": (400, 400, 400, 400, 400, 400)},  # /api/v1/auth/token/
     "api:me": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/auth/me/
     "api:run-standings": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/standings/runs/1/standings/
@@ -224,42 +226,42 @@ EXPECTED = {
     "search": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /search/
     "factory_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /factories/alpha-foodstuff/
     "pivot": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /explore/
-    "reports:this_month": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 200, 403, 403, 403, 403)},  # /reports/this-month/
+    "reports:this_month": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/this-month/
     "reports:report_entry_check": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 200, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/check/
     "reports:report_entry": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 400, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/
-    "reports:review_queue": {"GET": (302, 403, 200, 200, 403, 403), "POST": (302, 403, 200, 200, 403, 403)},  # /reports/review/
+    "reports:review_queue": {"GET": (302, 403, 200, 200, 403, 403), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/review/
     "reports:review_bulk_approve": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 302, 302, 403, 403)},  # /reports/review/approve/
-    "reports:completeness": {"GET": (302, 403, 200, 200, 200, 200), "POST": (302, 403, 200, 200, 200, 200)},  # /reports/completeness/
+    "reports:completeness": {"GET": (302, 403, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/completeness/
     "reports:report_import": {"GET": (302, 403, 200, 200, 403, 200), "POST": (302, 403, 400, 400, 403, 400)},  # /reports/import/
-    "reports:report_import_template": {"GET": (302, 403, 200, 200, 403, 200), "POST": (302, 403, 200, 200, 403, 200)},  # /reports/import/template.csv
+    "reports:report_import_template": {"GET": (302, 403, 200, 200, 403, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/import/template.csv
     "reports:report_import_template_xlsx": {"GET": (302, 403, 200, 200, 403, 200), "POST": (302, 403, 200, 200, 403, 200)},  # /reports/import/template.xlsx
     "reports:report_recall": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 302, 403, 404, 404, 403)},  # /reports/2/recall/
     "reports:report_import_commit": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 400, 404, 403, 404)},  # /reports/import/1/commit/
-    "reports:report_export_csv": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /reports/export.csv
-    "reports:report_export_xlsx": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /reports/export.xlsx
+    "reports:report_export_csv": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/export.csv
+    "reports:report_export_xlsx": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/export.xlsx
     "reports:report_export_status": {"GET": (302, 404, 200, 404, 404, 404), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/exports/1/
     "reports:report_export_download": {"GET": (302, 404, 200, 404, 404, 404), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/exports/1/download/
-    "reports:report_detail": {"GET": (302, 200, 200, 404, 404, 200), "POST": (302, 200, 200, 404, 404, 200)},  # /reports/1/
+    "reports:report_detail": {"GET": (302, 200, 200, 404, 404, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/1/
     "reports:report_approve": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 302, 404, 404, 403)},  # /reports/2/approve/
     "reports:report_return": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 302, 404, 404, 403)},  # /reports/2/return/
     "reports:late_entry_reopen": {"GET": (302, 403, 403, 403, 403, 200), "POST": (302, 403, 403, 403, 403, 302)},  # /reports/late-entry/alpha-foodstuff/2025-04/
     "reports:report_reopen": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 403, 404, 403, 302)},  # /reports/3/reopen/
-    "reports:report_list": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /reports/list/
+    "reports:report_list": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/list/
     "reports/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /reports/
-    "standings:national": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /standings/
-    "standings:province": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /standings/provinces/KP-61/
-    "standings:county": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /standings/counties/kp-northland-alpha/
-    "standings:runs": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /standings/runs/
+    "standings:national": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /standings/
+    "standings:province": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /standings/provinces/KP-61/
+    "standings:county": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /standings/counties/kp-northland-alpha/
+    "standings:runs": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /standings/runs/
     "standings:trace": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /standings/runs/1/counties/kp-northland-alpha/plan_fulfilment/
-    "standings:run_compare": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /standings/runs/compare/
+    "standings:run_compare": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 405, 405, 405, 405, 405)},  # /standings/runs/compare/
     "standings:recompute": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 403, 403, 403, 302)},  # /standings/runs/recompute/
-    "standings:recompute_progress": {"GET": (302, 403, 403, 403, 403, 200), "POST": (302, 403, 403, 403, 403, 200)},  # /standings/runs/progress/
-    "home": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /
+    "standings:recompute_progress": {"GET": (302, 403, 403, 403, 403, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /standings/runs/progress/
+    "home": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /
     "programme": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /programme/
-    "schedule": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /schedule/
-    "county_list": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /counties/
-    "county_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /counties/kp-northland-alpha/
-    "province_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /provinces/KP-61/
+    "schedule": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /schedule/
+    "county_list": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /counties/
+    "county_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /counties/kp-northland-alpha/
+    "province_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /provinces/KP-61/
     "login": {"GET": (200, 302, 302, 302, 302, 302), "POST": (200, 302, 302, 302, 302, 302)},  # /login/
     "logout": {"GET": (405, 405, 405, 405, 405, 405), "POST": (302, 302, 302, 302, 302, 302)},  # /logout/
 }
@@ -358,8 +360,39 @@ def test_every_unsafe_request_from_a_signed_in_browser_without_the_csrf_token_is
         url = world.url(route)
         for method in ("POST", "PATCH"):
             status = request_status(client, method, url, users[persona], request_body(route.key, world), rollback=True)
-            if status != 403:
+            # A page never takes PATCH at all: 405 before the CSRF check is reached.
+            is_refused_method = status == 405 and method == "PATCH" and not url.startswith("/api/")
+            if status != 403 and not is_refused_method:
                 accepted.append(f"{method} {url}: {status}")
+
+    assert accepted == []
+    assert _database_fingerprint() == before
+
+
+OTHER_METHODS = ("PUT", "DELETE", "OPTIONS", "BREW")
+# Signed out, the least and the most privileged: the method is refused whoever asks.
+OTHER_METHODS_PERSONAS = ("anonymous", "alice", "frank")
+
+
+def test_pages_and_the_admin_refuse_every_other_method_with_405_and_the_api_never_accepts_one(world, users):
+    clients = persona_clients(users)
+    before = _database_fingerprint()
+    accepted = []
+
+    for route in all_routes():
+        url = world.url(route)
+        is_api = url.startswith("/api/")
+        for method in OTHER_METHODS:
+            for persona in OTHER_METHODS_PERSONAS:
+                status = request_status(clients[persona], method, url, users.get(persona), rollback=True)
+                if is_api:
+                    # The API decides per endpoint: DRF answers OPTIONS with the endpoint's description; any
+                    # other method it does not list is refused (401 first without credentials, 404 off the map).
+                    refused = status in (401, 404, 405) or (method == "OPTIONS" and status == 200)
+                else:
+                    refused = status == 405
+                if not refused:
+                    accepted.append(f"{method} {url} as {persona}: {status}")
 
     assert accepted == []
     assert _database_fingerprint() == before
