@@ -156,7 +156,7 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403",
             "--workers",
             "2",
             "--request-timeout",
-            "32",
+            "30",
         ],
         cwd=tmp_path,  # .schemathesis/ and .hypothesis/ stay out of the checkout
         capture_output=True,
