@@ -10,5 +10,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("reports/", include("factories.urls")),
     path("standings/", include("standings.urls")),
+    path("sites/", include("regional.sites.urls")),
     path("", include("regional.urls")),
 ]

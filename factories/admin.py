@@ -28,7 +28,7 @@ class ConstructionMilestoneInline(admin.TabularInline):
     model = ConstructionMilestone
     fk_name = "factory"
     extra = 0
-    fields = ("programme_slot", "kind", "planned_date", "actual_date", "status", "is_demo")
+    fields = ("programme_slot", "kind", "planned_date", "actual_date", "is_demo")
     autocomplete_fields = ("programme_slot",)
 
 
@@ -61,9 +61,9 @@ class FactoryAdmin(admin.ModelAdmin):
 
 @admin.register(ConstructionMilestone)
 class ConstructionMilestoneAdmin(admin.ModelAdmin):
-    list_display = ("programme_slot", "factory", "kind", "planned_date", "actual_date", "status", "is_demo")
-    list_editable = ("planned_date", "actual_date", "status")
-    list_filter = ("status", "kind", "is_demo", "programme_slot__programme_round")
+    list_display = ("programme_slot", "factory", "kind", "planned_date", "actual_date", "status_display", "is_demo")
+    list_editable = ("planned_date", "actual_date")
+    list_filter = ("kind", "is_demo", "programme_slot__programme_round")
     search_fields = ("programme_slot__county__name_en", "factory__name")
     list_select_related = ("programme_slot__programme_round", "programme_slot__county", "factory")
     autocomplete_fields = ("programme_slot", "factory")
@@ -73,6 +73,10 @@ class ConstructionMilestoneAdmin(admin.ModelAdmin):
         return scoping.visible_milestones(request.user).select_related(
             "programme_slot__programme_round", "programme_slot__county", "factory"
         )
+
+    @admin.display(description=_("status (from the dates)"), ordering="status")
+    def status_display(self, milestone: ConstructionMilestone) -> str:
+        return milestone.status_label
 
 
 class RawMaterialYieldInline(admin.TabularInline):

@@ -369,8 +369,8 @@ def _events() -> list[ReportEvent]:
 
 
 def _milestones(slots, rng: random.Random, today: datetime.date) -> list[ConstructionMilestone]:
-    """Seven milestones per scheduled locality, planned from its groundbreaking; the inauguration milestone
-    uses the real inauguration date where the source gives one."""
+    """Seven milestones per scheduled locality, planned from its groundbreaking. Their status is derived from the
+    dates when read; the inauguration milestone carries no date of its own, so it follows the site's real one."""
     milestones = []
     offsets_in_days = [
         (ConstructionMilestone.Kind.DESIGN_APPROVED, -30),
@@ -386,26 +386,20 @@ def _milestones(slots, rng: random.Random, today: datetime.date) -> list[Constru
         for kind, offset in offsets_in_days:
             planned = start + datetime.timedelta(days=offset)
             actual = None
-            if kind == ConstructionMilestone.Kind.INAUGURATION:
-                actual = slot.inauguration_date
-            elif planned <= today and slot.programme_round.year < today.year + 1:
-                actual = planned + datetime.timedelta(days=rng.choice([-5, 0, 0, 3, 12, 25]))
-                actual = min(actual, today)
-            if actual is None:
-                is_overdue = planned < today - datetime.timedelta(days=60)
-                is_missed = is_overdue and kind != ConstructionMilestone.Kind.INAUGURATION
-                status = ConstructionMilestone.Status.MISSED if is_missed else ConstructionMilestone.Status.SCHEDULED
-            elif actual <= planned:
-                status = ConstructionMilestone.Status.MET
-            else:
-                status = ConstructionMilestone.Status.LATE
+            if kind != ConstructionMilestone.Kind.INAUGURATION and planned <= today and rng.random() < 0.85:
+                actual = min(planned + datetime.timedelta(days=rng.choice([-5, 0, 0, 3, 12, 25])), today)
+            headcount_planned = headcount_trained = None
+            if kind == ConstructionMilestone.Kind.WORKERS_TRAINED:
+                headcount_planned = rng.choice([120, 150, 180, 240])
+                headcount_trained = rng.randint(headcount_planned * 3 // 4, headcount_planned) if actual else None
             milestones.append(
                 ConstructionMilestone(
                     programme_slot=slot,
                     kind=kind,
                     planned_date=planned,
                     actual_date=actual,
-                    status=status,
+                    trained_headcount_planned=headcount_planned,
+                    trained_headcount_actual=headcount_trained,
                     is_demo=True,
                 )
             )

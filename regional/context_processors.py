@@ -8,12 +8,14 @@ from regional import scoping
 NAVIGATION = [
     ("home", _("Programme"), lambda user: True),
     ("schedule", _("Schedule"), lambda user: True),
+    ("sites:board", _("Sites"), lambda user: True),
     ("county_list", _("Counties"), lambda user: True),
     ("reports:this_month", _("This month"), scoping.is_county_official),
     ("reports:review_queue", _("Review"), scoping.is_provincial_official),
     ("reports:report_list", _("Reports"), lambda user: True),
     ("reports:completeness", _("Completeness"), lambda user: not scoping.is_county_official(user)),
     ("standings:national", _("Standings"), lambda user: True),
+    ("sites:missing_facts", _("Missing facts"), scoping.is_administrator),
     ("admin:index", _("Admin"), scoping.is_administrator),
 ]
 

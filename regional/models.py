@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 def reads_korean() -> bool:
@@ -151,27 +152,50 @@ class ProgrammeSlot(models.Model):
     project = models.CharField(max_length=200, blank=True)
     sources = models.TextField(blank=True, help_text=_("URLs or references, separated by ' | '."))
     notes = models.TextField(blank=True)
+    # Who completed which fact, when and from what: the missing-facts page and the admin write through it.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme_round__year", "county__province__code", "county__name_en"]
         constraints = [
             # A county is built once: the programme never schedules the same county twice.
-            models.UniqueConstraint(fields=["county"], name="slot_county_built_once"),
+            models.UniqueConstraint(
+                fields=["county"],
+                name="slot_county_built_once",
+                violation_error_message=_("This county already has a site: a county is built once."),
+            ),
             models.CheckConstraint(
                 condition=Q(groundbreaking_date__isnull=True, groundbreaking_precision="")
                 | Q(groundbreaking_date__isnull=False) & ~Q(groundbreaking_precision=""),
                 name="slot_groundbreaking_precision_iff_date",
+                violation_error_message=_(
+                    "Give the groundbreaking date together with its precision (day or month), or leave both empty."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(inauguration_date__isnull=True, inauguration_precision="")
                 | Q(inauguration_date__isnull=False) & ~Q(inauguration_precision=""),
                 name="slot_inauguration_precision_iff_date",
+                violation_error_message=_(
+                    "Give the inauguration date together with its precision (day or month), or leave both empty."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(groundbreaking_date__isnull=True)
                 | Q(inauguration_date__isnull=True)
                 | Q(inauguration_date__gte=F("groundbreaking_date")),
                 name="slot_inauguration_after_groundbreaking",
+                violation_error_message=_("The inauguration cannot be before the groundbreaking."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(groundbreaking_precision="month") | Q(groundbreaking_date__day=1),
+                name="slot_groundbreaking_month_is_first_day",
+                violation_error_message=_("A date known only to the month is stored as the first of the month."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(inauguration_precision="month") | Q(inauguration_date__day=1),
+                name="slot_inauguration_month_is_first_day",
+                violation_error_message=_("A date known only to the month is stored as the first of the month."),
             ),
         ]
 

@@ -1,0 +1,91 @@
+"""Pages of the programme's sites: the construction board, a site, and the missing facts administrators complete."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from regional import scoping
+from regional.sites import selectors, services
+from regional.sites.forms import FORMS
+
+
+@login_required
+def board(request, year: int | None = None):
+    rounds = selectors.board_rounds(user=request.user)
+    if year is None:
+        today = timezone.localdate()
+        year = max((y for y in rounds if y <= today.year), default=today.year)
+    if year not in rounds:
+        raise Http404(_("No round of that year."))
+    province_code = request.GET.get("province", "").strip()
+    board = selectors.construction_board(user=request.user, year=year, province_code=province_code)
+    if province_code and province_code not in {p.code for p in board.provinces}:
+        messages.error(request, _("No site of %(year)s in that province.") % {"year": year})
+        return redirect("sites:board_year", year=year)
+    return render(request, "sites/board.html", {"board": board})
+
+
+@login_required
+def site_detail(request, slug: str):
+    detail = selectors.site_detail(user=request.user, slug=slug)
+    return render(
+        request,
+        "sites/site_detail.html",
+        {"detail": detail, "chart_json": json.dumps(detail.timeline_chart())},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def missing_facts(request):
+    scoping.require(scoping.is_administrator(request.user), _("Only programme administrators complete site facts."))
+    bound = None  # (slot pk, form name, bound form) of a refused submission, shown again in its row
+    if request.method == "POST":
+        form_name = request.POST.get("form", "")
+        slot = scoping.get_in_scope_or_404(selectors.slots_for_facts(user=request.user), pk=request.POST.get("slot"))
+        if form_name not in FORMS:
+            raise Http404(_("Unknown form."))
+        form = FORMS[form_name](request.POST, prefix=f"{form_name}-{slot.pk}")
+        if form.is_valid():
+            try:
+                _save(form_name, form.cleaned_data, slot=slot, user=request.user)
+            except ValidationError as error:
+                _attach(form, error)
+            else:
+                messages.success(request, _("Saved for %(site)s.") % {"site": slot.county})
+                return redirect(f"{request.path}?{request.GET.urlencode()}")
+        bound = (slot.pk, form_name, form)
+    rows = selectors.missing_facts(user=request.user)
+    for row in rows:
+        row.forms = {name: form_class(prefix=f"{name}-{row.slot.pk}") for name, form_class in FORMS.items()}
+        if bound and bound[0] == row.slot.pk:
+            row.forms[bound[1]] = bound[2]
+    status = 400 if bound else 200
+    return render(request, "sites/missing_facts.html", {"rows": rows}, status=status)
+
+
+def _save(form_name: str, data: dict, *, slot, user) -> None:
+    if form_name in services.SITE_DATE_FACTS:
+        services.slot_date_set(
+            slot=slot, fact=form_name, value=data["date"], precision=data["precision"], source=data["source"],
+            set_by=user,
+        )  # fmt: skip
+    elif form_name == "facility":
+        services.facility_add(slot=slot, kind=data["kind"], name=data["name"], source=data["source"], added_by=user)
+    else:
+        services.responsibility_set(slot=slot, role=data["role"], name=data["name"], source=data["source"], set_by=user)
+
+
+def _attach(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
