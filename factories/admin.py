@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -9,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from factories.models import (
     AnnualPlan,
     ConstructionMilestone,
+    Facility,
     Factory,
     LateEntryGrant,
     MonthlyPlan,
@@ -17,14 +19,17 @@ from factories.models import (
     RawMaterialYield,
     ReportEvent,
     ReportImport,
+    SiteResponsibility,
 )
 from regional import scoping
+from regional.admin import DateOnlyAdminWidget
 from regional.admin_mixins import ReadOnlyAdminMixin
 
 # --- foundation: factories, milestones, raw-material bases ---------------------------------------------
 
 
 class ConstructionMilestoneInline(admin.TabularInline):
+    formfield_overrides = {models.DateField: {"widget": DateOnlyAdminWidget}}
     model = ConstructionMilestone
     fk_name = "factory"
     extra = 0
@@ -68,6 +73,7 @@ class ConstructionMilestoneAdmin(admin.ModelAdmin):
     list_select_related = ("programme_slot__programme_round", "programme_slot__county", "factory")
     autocomplete_fields = ("programme_slot", "factory")
     date_hierarchy = "planned_date"
+    formfield_overrides = {models.DateField: {"widget": DateOnlyAdminWidget}}
 
     def get_queryset(self, request):
         return scoping.visible_milestones(request.user).select_related(
@@ -228,3 +234,31 @@ class ReportImportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Facility)
+class FacilityAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "programme_slot", "factory", "is_from_reference_data", "is_demo")
+    list_filter = ("kind", "is_from_reference_data", "is_demo", "programme_slot__programme_round")
+    search_fields = ("name", "programme_slot__county__name_en", "source")
+    list_select_related = ("programme_slot__programme_round", "programme_slot__county", "factory")
+    autocomplete_fields = ("programme_slot", "factory")
+
+    def get_queryset(self, request):
+        return scoping.visible_facilities(request.user).select_related(
+            "programme_slot__programme_round", "programme_slot__county", "factory"
+        )
+
+
+@admin.register(SiteResponsibility)
+class SiteResponsibilityAdmin(SimpleHistoryAdmin):
+    list_display = ("programme_slot", "role", "name", "is_demo")
+    list_filter = ("role", "is_demo", "programme_slot__programme_round")
+    search_fields = ("name", "programme_slot__county__name_en", "source")
+    list_select_related = ("programme_slot__programme_round", "programme_slot__county")
+    autocomplete_fields = ("programme_slot",)
+
+    def get_queryset(self, request):
+        return scoping.visible_site_responsibilities(request.user).select_related(
+            "programme_slot__programme_round", "programme_slot__county"
+        )

@@ -173,7 +173,7 @@ class ConstructionMilestone(models.Model):
     @property
     def status_label(self) -> str:
         """The derived status in words (needs the `with_status` annotation)."""
-        return self.Status(self.status).label if getattr(self, "status", None) else ""
+        return str(self.Status(self.status).label) if getattr(self, "status", None) else ""
 
     @property
     def is_late(self) -> bool:

@@ -103,11 +103,15 @@ def board_rounds(*, user: User) -> list[int]:
 
 
 def construction_board(
-    *, user: User, year: int, province_code: str = "", today: datetime.date | None = None
+    *, user: User, year: int | None = None, province_code: str = "", today: datetime.date | None = None
 ) -> ConstructionBoard:
-    """Sites of a round × the seven milestones with their derived status; sites with overdue or late milestones
-    first (most overdue first), then by province and name. Four queries whatever the number of sites."""
+    """Sites of a round (by default the latest under way) × the seven milestones with their derived status; sites
+    with overdue or late milestones first (most overdue first), then by province and name. Four queries whatever
+    the number of sites."""
     today = today or timezone.localdate()
+    rounds = board_rounds(user=user)
+    if year is None:
+        year = max((y for y in rounds if y <= today.year), default=today.year)
     slots = (
         scoping.visible_programme_slots(user)
         .filter(programme_round__year=year)
@@ -119,7 +123,7 @@ def construction_board(
     slot_list = list(slots.prefetch_related(Prefetch("milestones", queryset=milestones, to_attr="site_milestones")))
     board = ConstructionBoard(
         year=year,
-        rounds=board_rounds(user=user),
+        rounds=rounds,
         provinces=list(
             scoping.visible_provinces(user).filter(counties__programme_slots__programme_round__year=year).distinct()
         ),

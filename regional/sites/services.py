@@ -73,6 +73,8 @@ def slot_date_set(
 def facility_add(*, slot: ProgrammeSlot, kind: str, name: str, source: str, added_by: User) -> Facility:
     """Record a facility of a site with the source that names it; refuses a duplicate or a missing source."""
     facility = Facility(programme_slot=slot, kind=kind, name=name.strip(), source=_validated_source(source))
+    if Facility.objects.filter(programme_slot=slot, kind=kind, name=facility.name).exists():
+        raise ValidationError(_("This site already has a facility of this kind and name."))
     facility.full_clean()
     facility._history_user = added_by
     facility._change_reason = f"added from {facility.source}"

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -18,14 +17,10 @@ from regional.sites.forms import FORMS
 
 @login_required
 def board(request, year: int | None = None):
-    rounds = selectors.board_rounds(user=request.user)
-    if year is None:
-        today = timezone.localdate()
-        year = max((y for y in rounds if y <= today.year), default=today.year)
-    if year not in rounds:
-        raise Http404(_("No round of that year."))
-    province_code = request.GET.get("province", "").strip()
+    province_code = request.GET.get("province", "").strip()[:10]
     board = selectors.construction_board(user=request.user, year=year, province_code=province_code)
+    if board.year not in board.rounds:
+        raise Http404(_("No round of that year."))
     if province_code and province_code not in {p.code for p in board.provinces}:
         messages.error(request, _("No site of %(year)s in that province.") % {"year": year})
         return redirect("sites:board_year", year=year)
@@ -49,9 +44,10 @@ def missing_facts(request):
     bound = None  # (slot pk, form name, bound form) of a refused submission, shown again in its row
     if request.method == "POST":
         form_name = request.POST.get("form", "")
-        slot = scoping.get_in_scope_or_404(selectors.slots_for_facts(user=request.user), pk=request.POST.get("slot"))
-        if form_name not in FORMS:
+        slot_id = request.POST.get("slot", "")
+        if form_name not in FORMS or not slot_id.isdigit():
             raise Http404(_("Unknown form."))
+        slot = scoping.get_in_scope_or_404(selectors.slots_for_facts(user=request.user), pk=int(slot_id))
         form = FORMS[form_name](request.POST, prefix=f"{form_name}-{slot.pk}")
         if form.is_valid():
             try:
@@ -65,8 +61,10 @@ def missing_facts(request):
     rows = selectors.missing_facts(user=request.user)
     for row in rows:
         row.forms = {name: form_class(prefix=f"{name}-{row.slot.pk}") for name, form_class in FORMS.items()}
+        row.refused_form = ""
         if bound and bound[0] == row.slot.pk:
             row.forms[bound[1]] = bound[2]
+            row.refused_form = bound[1]
     status = 400 if bound else 200
     return render(request, "sites/missing_facts.html", {"rows": rows}, status=status)
 
