@@ -12,7 +12,15 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from factories.models import ConstructionMilestone, LateEntryGrant, MonthlyPlan, ReportEvent, ReportImport
+from factories.models import (
+    ConstructionMilestone,
+    Facility,
+    LateEntryGrant,
+    MonthlyPlan,
+    ReportEvent,
+    ReportImport,
+    SiteResponsibility,
+)
 from factories.selectors import first_of_month
 from regional.models import ProgrammeSlot, SecurityEvent, User
 from standings.services import methodology_current, standings_recompute
@@ -60,8 +68,10 @@ class World:
             path = route.pattern.replace("^", "").replace("$", "").replace("(?P<url>.*)", "no-such-page/")
             return "/" + path.replace("<path:object_id>", "1")
         if route.name.endswith("_simple_history"):
-            report = self.objects["approved"]
-            return reverse(route.name, args=[report.pk, report.history.first().history_id])
+            label = route.name.removeprefix("admin:").removesuffix("_simple_history")
+            models = {f"{model._meta.app_label}_{model._meta.model_name}": model for model in admin.site._registry}
+            sample = self.objects["admin_samples"][models[label]]
+            return reverse(route.name, args=[sample.pk, sample.history.first().history_id])
         kwargs = self.kwargs(route.name)
         return reverse(route.name, kwargs=kwargs)
 
@@ -71,6 +81,8 @@ class World:
             return self._admin_kwargs(name)
         return {
             "county_detail": {"slug": objects["alpha"].slug},
+            "sites:board_year": {"year": 2024},
+            "sites:site_detail": {"slug": objects["alpha"].slug},
             "province_detail": {"code": objects["north"].code},
             "reports:report_entry": {"factory_code": objects["factory"].code, "month": objects["this_month"]},
             "reports:report_entry_check": {"factory_code": objects["factory"].code, "month": objects["this_month"]},
@@ -122,6 +134,12 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
     slot = ProgrammeSlot.objects.create(programme_round=programme_round, county=alpha_county)
     factory = FactoryBuilder(code="alpha-foodstuff", county=alpha_county, programme_slot=slot)
     milestone = ConstructionMilestone.objects.create(programme_slot=slot, kind="design_approved")
+    facility = Facility.objects.create(
+        programme_slot=slot, kind="hospital", name="Alpha hospital", source="https://e.org"
+    )
+    responsibility = SiteResponsibility.objects.create(
+        programme_slot=slot, role="construction_unit", name="Unit 1", source="https://e.org"
+    )
     base = RawMaterialBaseBuilder(county=alpha_county)
     plan = AnnualPlanBuilder(factory=factory, year=2025)
     monthly_plan = MonthlyPlan.objects.create(
@@ -159,6 +177,8 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
         SecurityEvent: security_event,
         apps.get_model("factories", "Factory"): factory,
         ConstructionMilestone: milestone,
+        Facility: facility,
+        SiteResponsibility: responsibility,
         apps.get_model("factories", "RawMaterialBase"): base,
         apps.get_model("factories", "AnnualPlan"): plan,
         MonthlyPlan: monthly_plan,

@@ -117,6 +117,20 @@ EXPECTED = {
     "admin:factories_constructionmilestone_delete": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/constructionmilestone/1/delete/
     "admin:factories_constructionmilestone_change": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/constructionmilestone/1/change/
     "admin/factories/constructionmilestone/<path:object_id>/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /admin/factories/constructionmilestone/1/
+    "admin:factories_facility_changelist": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/
+    "admin:factories_facility_add": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/
+    "admin:factories_facility_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/
+    "admin:factories_facility_delete": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/
+    "admin:factories_facility_change": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/
+    "admin:factories_facility_simple_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 403)},  # /admin/factories/facility/1/history/1/
+    "admin/factories/facility/<path:object_id>/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /admin/factories/facility/1/
+    "admin:factories_siteresponsibility_changelist": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
+    "admin:factories_siteresponsibility_add": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
+    "admin:factories_siteresponsibility_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
+    "admin:factories_siteresponsibility_delete": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
+    "admin:factories_siteresponsibility_change": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
+    "admin:factories_siteresponsibility_simple_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 403)},  # /admin/factories/siteresponsibility/1/history/1/
+    "admin/factories/siteresponsibility/<path:object_id>/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /admin/factories/siteresponsibility/1/
     "admin:factories_rawmaterialbase_changelist": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/rawmaterialbase/
     "admin:factories_rawmaterialbase_add": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/rawmaterialbase/add/
     "admin:factories_rawmaterialbase_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/rawmaterialbase/1/history/
@@ -241,6 +255,10 @@ EXPECTED = {
     "schedule": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /schedule/
     "county_list": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /counties/
     "county_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /counties/kp-northland-alpha/
+    "sites:board": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /sites/
+    "sites:board_year": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /sites/round/2024/
+    "sites:site_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /sites/kp-northland-alpha/
+    "sites:missing_facts": {"GET": (302, 403, 403, 403, 403, 200), "POST": (302, 403, 403, 403, 403, 404)},  # /sites/missing-facts/
     "province_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /provinces/KP-61/
     "login": {"GET": (200, 302, 302, 302, 302, 302), "POST": (200, 302, 302, 302, 302, 302)},  # /login/
     "logout": {"GET": (405, 405, 405, 405, 405, 405), "POST": (302, 302, 302, 302, 302, 302)},  # /logout/
