@@ -122,14 +122,14 @@ EXPECTED = {
     "admin:factories_facility_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/
     "admin:factories_facility_delete": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/
     "admin:factories_facility_change": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/
-    "admin:factories_facility_simple_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 403)},  # /admin/factories/facility/1/history/1/
+    "admin:factories_facility_simple_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/1/history/1/
     "admin/factories/facility/<path:object_id>/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /admin/factories/facility/1/
     "admin:factories_siteresponsibility_changelist": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
     "admin:factories_siteresponsibility_add": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
     "admin:factories_siteresponsibility_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
     "admin:factories_siteresponsibility_delete": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
     "admin:factories_siteresponsibility_change": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
-    "admin:factories_siteresponsibility_simple_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 403)},  # /admin/factories/siteresponsibility/1/history/1/
+    "admin:factories_siteresponsibility_simple_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/1/history/1/
     "admin/factories/siteresponsibility/<path:object_id>/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /admin/factories/siteresponsibility/1/
     "admin:factories_rawmaterialbase_changelist": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/rawmaterialbase/
     "admin:factories_rawmaterialbase_add": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/rawmaterialbase/add/
