@@ -39,7 +39,7 @@ class SiteDateForm(forms.Form):
         label=_("Date"),
         max_length=10,
         help_text=_("YYYY-MM-DD, or YYYY-MM when the source gives only the month."),
-        widget=forms.TextInput(attrs={"placeholder": "2025-02-27", "inputmode": "numeric"}),
+        widget=forms.TextInput(attrs={"placeholder": "YYYY-MM-DD / YYYY-MM", "inputmode": "numeric"}),
     )
     precision = forms.ChoiceField(label=_("Precision"), choices=DatePrecision.choices)
     source = forms.URLField(label=_("Source URL"), max_length=500)

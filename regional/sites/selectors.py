@@ -69,6 +69,11 @@ class BoardRow:
         return sum(1 for cell in self.cells if cell is not None and cell.status == ConstructionMilestone.Status.OVERDUE)
 
     @property
+    def is_demo(self) -> bool:
+        """Any generated milestone makes the row's figures demo figures."""
+        return any(cell is not None and cell.is_demo for cell in self.cells)
+
+    @property
     def progress_percent(self) -> int:
         """Share of the seven preconditions met (on time or late), as a whole percentage for the bar."""
         return round(100 * self.done / len(self.cells)) if self.cells else 0
@@ -207,6 +212,20 @@ class MissingFactsRow:
         return bool(
             self.missing_groundbreaking or self.missing_inauguration or self.missing_facility or self.missing_roles
         )
+
+
+MISSING_KINDS = {
+    "groundbreaking": lambda row: row.missing_groundbreaking,
+    "inauguration": lambda row: row.missing_inauguration,
+    "facility": lambda row: row.missing_facility,
+    "responsibility": lambda row: bool(row.missing_roles),
+}
+MISSING_CHOICES = [
+    ("groundbreaking", _("groundbreaking date")),
+    ("inauguration", _("inauguration date")),
+    ("facility", _("facilities")),
+    ("responsibility", _("who answers for the site")),
+]
 
 
 def missing_facts(*, user: User, year: int | None = None, today: datetime.date | None = None) -> list[MissingFactsRow]:

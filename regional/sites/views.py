@@ -58,7 +58,11 @@ def missing_facts(request):
                 messages.success(request, _("Saved for %(site)s.") % {"site": slot.county})
                 return redirect(f"{request.path}?{request.GET.urlencode()}")
         bound = (slot.pk, form_name, form)
-    rows = selectors.missing_facts(user=request.user)
+    year = request.GET.get("year", "")
+    rows = selectors.missing_facts(user=request.user, year=int(year) if year.isdigit() else None)
+    missing = request.GET.get("missing", "")
+    if missing in selectors.MISSING_KINDS:
+        rows = [row for row in rows if selectors.MISSING_KINDS[missing](row)]
     for row in rows:
         row.forms = {name: form_class(prefix=f"{name}-{row.slot.pk}") for name, form_class in FORMS.items()}
         row.refused_form = ""
@@ -66,7 +70,14 @@ def missing_facts(request):
             row.forms[bound[1]] = bound[2]
             row.refused_form = bound[1]
     status = 400 if bound else 200
-    return render(request, "sites/missing_facts.html", {"rows": rows}, status=status)
+    context = {
+        "rows": rows,
+        "years": selectors.board_rounds(user=request.user),
+        "year": year,
+        "missing": missing,
+        "missing_choices": selectors.MISSING_CHOICES,
+    }
+    return render(request, "sites/missing_facts.html", context, status=status)
 
 
 def _save(form_name: str, data: dict, *, slot, user) -> None:
