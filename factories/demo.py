@@ -201,7 +201,11 @@ def demo_data_seed(*, seed: int = 2026, today: datetime.date | None = None) -> D
         RawMaterialYield(
             base=base,
             year=year,
-            yield_tonnes=_round_money(float(base.expected_annual_yield_tonnes) * rng.uniform(0.7, 1.1)),
+            yield_tonnes=_round_money(
+                float(base.expected_annual_yield_tonnes) * rng.uniform(0.7, 1.1) * min(1.0, 0.5 + 0.2 * (year - 2022))
+            ),
+            # Bases are extended year by year up to their present area.
+            area_hectares=_round_money(float(base.area_hectares) * min(1.0, 0.45 + 0.2 * (year - 2022))),
             is_demo=True,
         )
         for base in bases

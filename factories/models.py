@@ -334,6 +334,10 @@ class RawMaterialYield(models.Model):
     base = models.ForeignKey(RawMaterialBase, on_delete=models.CASCADE, related_name="yields")
     year = models.PositiveSmallIntegerField()
     yield_tonnes = models.DecimalField(max_digits=12, decimal_places=2)
+    # The base's area in that year: bases grow (Kimhwa's more than 2.5 times in two years). Empty when not reported.
+    area_hectares = models.DecimalField(
+        _("area (ha) that year"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     is_demo = models.BooleanField(default=False)
 
     class Meta:
@@ -341,6 +345,7 @@ class RawMaterialYield(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["base", "year"], name="yield_one_per_base_and_year"),
             models.CheckConstraint(condition=Q(yield_tonnes__gte=0), name="yield_non_negative"),
+            models.CheckConstraint(condition=Q(area_hectares__gte=0), name="yield_area_non_negative"),
         ]
 
     def __str__(self) -> str:

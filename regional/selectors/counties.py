@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from factories.models import ConstructionMilestone, Facility, Factory, RawMaterialBase, RawMaterialYield
 from regional import scoping
 from regional.models import County, ProgrammeSlot, Province, User
+from regional.sites.bases import BaseYear, bases_chart, bases_over_time, kimhwa_base_fact
 from regional.sites.selectors import ResponsibilityLine, site_facilities, site_responsibilities
 
 
@@ -101,6 +102,14 @@ class CountyDetail:
     raw_material_bases: list[RawMaterialBase]
     facilities: list[Facility] = field(default_factory=list)
     responsibilities: list[ResponsibilityLine] = field(default_factory=list)
+    base_years: list[BaseYear] = field(default_factory=list)
+
+    def bases_chart(self) -> dict:
+        return bases_chart(self.base_years)
+
+    @property
+    def kimhwa_base_fact(self):
+        return kimhwa_base_fact(self.county)
 
 
 def county_detail(*, user: User, slug: str, today: datetime.date | None = None) -> CountyDetail:
@@ -139,6 +148,7 @@ def county_detail(*, user: User, slug: str, today: datetime.date | None = None) 
         raw_material_bases=bases,
         facilities=facilities,
         responsibilities=responsibilities,
+        base_years=bases_over_time(user=user, county=county) if bases else [],
     )
 
 

@@ -111,9 +111,9 @@ def test_county_page_query_count_does_not_grow_with_its_rows(db, client, erin, d
         RawMaterialBaseBuilder(county=county)
     client_for(client, erin)
 
-    # Expect 10 queries: session, user, county, slot, factories, milestones, bases, their yields, the site's
-    # facilities and who answers for it
-    with django_assert_num_queries(10):
+    # Expect 11 queries: session, user, county, slot, factories, milestones, bases, their yields, the site's
+    # facilities and who answers for it, the bases' area and yield per year
+    with django_assert_num_queries(11):
         response = client.get(reverse("county_detail", args=[county.slug]))
     assert len(response.context["detail"].factories) == rows + 2
 

@@ -107,3 +107,36 @@ def test_site_page_shows_timeline_facilities_people_and_sources(reference_data, 
     assert 'data-testid="responsibility-political_bureau_member">' in content
     assert content.count(">not reported<") >= 4
     assert "kcnawatch" in content or "http" in content
+
+
+def test_county_page_shows_its_bases_area_and_yield_per_year_and_kimhwas_real_growth(reference_data, client, erin):
+    # Given Kimhwa with one base reported for 2022 and 2023, the area of 2022 unknown
+    from decimal import Decimal
+
+    from factories.models import RawMaterialYield
+    from regional.models import County
+    from tests.builders import RawMaterialBaseBuilder
+
+    kimhwa = County.objects.get(slug="kp-kangwon-kimhwa")
+    base = RawMaterialBaseBuilder(county=kimhwa, is_demo=True)
+    other = RawMaterialBaseBuilder(county=kimhwa, is_demo=True)
+    RawMaterialYield.objects.create(base=base, year=2022, yield_tonnes=Decimal("100.10"), is_demo=True)
+    RawMaterialYield.objects.create(
+        base=base, year=2023, yield_tonnes=Decimal("200.20"), area_hectares=Decimal("80.50"), is_demo=True
+    )
+    RawMaterialYield.objects.create(
+        base=other, year=2023, yield_tonnes=Decimal("0.05"), area_hectares=Decimal("19.55"), is_demo=True
+    )
+    client_for(client, erin)
+
+    # When the county page is opened
+    response = client.get(reverse("county_detail", args=["kp-kangwon-kimhwa"]))
+
+    # Then each year's summed area and yield are shown exactly, an unknown area as "not reported", and the real
+    # fact "more than 2.5 times in two years" with its source beside them
+    years = [(y.year, y.area_hectares, y.yield_tonnes, y.bases) for y in response.context["detail"].base_years]
+    assert years == [(2022, None, Decimal("100.10"), 1), (2023, Decimal("100.05"), Decimal("200.25"), 2)]
+    content = response.content.decode()
+    assert "Area of the bases: more than 2.5 times in two years" in content
+    assert "kcnawatch.org" in content
+    assert '"area": [null, "100.05"]' in content
