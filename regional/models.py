@@ -285,3 +285,40 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} UTC {self.get_kind_display()} {self.username}"
+
+
+class ReviewDocument(models.Model):
+    """A review rendered to PDF by a Celery task (the national one takes a while): its progress, then the file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for a worker")
+        RUNNING = "running", _("being written")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    year = models.PositiveSmallIntegerField()
+    period = models.CharField(max_length=5, choices=[("half", _("half-year")), ("year", _("year-end"))])
+    scope = models.CharField(max_length=10, help_text=_("A province code, or 'national'."))
+    language = models.CharField(max_length=5)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress_done = models.PositiveSmallIntegerField(default=0)
+    progress_total = models.PositiveSmallIntegerField(default=0)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    error = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey("regional.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress_done__lte=F("progress_total")), name="review_progress_bounded"),
+            models.CheckConstraint(condition=~Q(status="done") | Q(pdf__isnull=False), name="review_done_has_pdf"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.period} {self.scope} ({self.language})"
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.progress_done / self.progress_total) if self.progress_total else 0

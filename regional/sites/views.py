@@ -5,14 +5,19 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from regional import scoping
-from regional.sites import selectors, services
+from regional.models import ReviewDocument
+from regional.sites import reviews, selectors, services
 from regional.sites.forms import FORMS
+from regional.sites.review_pdf import review_pdf_bytes
+from regional.tasks import review_document_build_task
 
 
 @login_required
@@ -98,3 +103,83 @@ def _attach(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+# --- reviews ------------------------------------------------------------------------------------------------------
+
+
+def _require_review_access(user, scope: str) -> None:
+    """Analysts and administrators read every review; a provincial official their province's; others none."""
+    if scoping.is_analyst(user) or scoping.is_administrator(user):
+        return
+    if scoping.is_provincial_official(user) and user.province.code == scope:
+        return
+    scoping.require(False, _("Your role may not read this review."))
+
+
+@login_required
+@require_http_methods(["GET"])
+def review_index(request):
+    scoping.require(
+        not scoping.is_county_official(request.user), _("Reviews are read by provinces, analysts and administrators.")
+    )
+    return render(
+        request,
+        "sites/review_index.html",
+        {
+            "years": [year for year in selectors.board_rounds(user=request.user) if year >= 2024],
+            "provinces": scoping.visible_provinces(request.user).order_by("code"),
+            "documents": ReviewDocument.objects.filter(requested_by=request.user).defer("pdf")[:10],
+            "can_read_national": scoping.is_analyst(request.user) or scoping.is_administrator(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def review_detail(request, year: int, period: str, scope: str):
+    _require_review_access(request.user, scope)
+    if period not in reviews.PERIODS or not 2020 <= year <= 2040:
+        raise Http404(_("No such review."))
+    if request.GET.get("format") == "pdf":
+        if scope == reviews.NATIONAL:
+            # The national PDF takes a while: it is written by a worker (review_generate), never in a request.
+            raise Http404(_("The national PDF is generated from the reviews page."))
+        language = "ko" if translation.get_language().startswith("ko") else "en"
+        pdf = review_pdf_bytes(user=request.user, year=year, period=period, scope=scope, language=language)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="review-{year}-{period}-{scope}-{language}.pdf"'
+        return response
+    review = reviews.review_build(user=request.user, year=year, period=period, scope=scope)
+    return render(request, "sites/review_print.html", {"review": review})
+
+
+@login_required
+@require_http_methods(["POST"])
+def review_generate(request):
+    _require_review_access(request.user, reviews.NATIONAL)
+    year = request.POST.get("year", "")
+    period = request.POST.get("period", "")
+    if not year.isdigit() or not 2020 <= int(year) <= 2040 or period not in reviews.PERIODS:
+        messages.error(request, _("Choose a year and a period."))
+        return redirect("sites:review_index")
+    language = "ko" if translation.get_language().startswith("ko") else "en"
+    with transaction.atomic():
+        document = ReviewDocument.objects.create(
+            year=int(year), period=period, scope=reviews.NATIONAL, language=language, requested_by=request.user
+        )
+        transaction.on_commit(lambda: review_document_build_task.delay(document.pk))
+    messages.success(request, _("The national review is being written; its progress is shown below."))
+    return redirect("sites:review_index")
+
+
+@login_required
+@require_http_methods(["GET"])
+def review_document(request, pk: int):
+    document = scoping.get_in_scope_or_404(ReviewDocument.objects.filter(requested_by=request.user), pk=pk)
+    if request.GET.get("download") and document.status == ReviewDocument.Status.DONE:
+        response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+        name = f"review-{document.year}-{document.period}-{document.scope}-{document.language}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(request, "sites/_review_document.html", {"document": document})

@@ -83,6 +83,8 @@ class World:
             "county_detail": {"slug": objects["alpha"].slug},
             "sites:board_year": {"year": 2024},
             "sites:site_detail": {"slug": objects["alpha"].slug},
+            "sites:review_detail": {"year": 2024, "period": "half", "scope": objects["north"].code},
+            "sites:review_document": {"pk": objects["review_document"].pk},
             "province_detail": {"code": objects["north"].code},
             "reports:report_entry": {"factory_code": objects["factory"].code, "month": objects["this_month"]},
             "reports:report_entry_check": {"factory_code": objects["factory"].code, "month": objects["this_month"]},
@@ -168,6 +170,11 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
     from rest_framework.authtoken.models import Token, TokenProxy
 
     token = Token.objects.create(user=bob)
+    from regional.models import ReviewDocument
+
+    review_document = ReviewDocument.objects.create(
+        year=2024, period="year", scope="national", language="en", requested_by=frank
+    )
     samples = {
         apps.get_model("regional", "Province"): north_province,
         apps.get_model("regional", "County"): alpha_county,
@@ -210,6 +217,7 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
             "slot": slot,
             "factory": factory,
             "milestone": milestone,
+            "review_document": review_document,
             "base": base,
             "plan": plan,
             "draft": draft,

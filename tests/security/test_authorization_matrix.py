@@ -259,6 +259,10 @@ EXPECTED = {
     "sites:board_year": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /sites/round/2024/
     "sites:site_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /sites/kp-northland-alpha/
     "sites:missing_facts": {"GET": (302, 403, 403, 403, 403, 200), "POST": (302, 403, 403, 403, 403, 404)},  # /sites/missing-facts/
+    "sites:review_index": {"GET": (302, 403, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /sites/reviews/
+    "sites:review_generate": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 403, 403, 302, 302)},  # /sites/reviews/national/
+    "sites:review_document": {"GET": (302, 404, 404, 404, 404, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /sites/reviews/documents/1/
+    "sites:review_detail": {"GET": (302, 403, 200, 403, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /sites/reviews/2024/half/KP-61/
     "province_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /provinces/KP-61/
     "login": {"GET": (200, 302, 302, 302, 302, 302), "POST": (200, 302, 302, 302, 302, 302)},  # /login/
     "logout": {"GET": (405, 405, 405, 405, 405, 405), "POST": (302, 302, 302, 302, 302, 302)},  # /logout/
