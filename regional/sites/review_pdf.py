@@ -1,10 +1,17 @@
 """Rendering a review to PDF (WeasyPrint, with the Noto CJK font installed so Korean is embedded)."""
 
+from pathlib import Path
+
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from regional.models import ReviewDocument, User
 from regional.sites.reviews import review_build
+
+
+def _review_css() -> str:
+    return Path(finders.find("css/review.css")).read_text(encoding="utf-8")
 
 
 def review_pdf_bytes(*, user: User, year: int, period: str, scope: str, language: str, progress=None) -> bytes:
@@ -14,7 +21,7 @@ def review_pdf_bytes(*, user: User, year: int, period: str, scope: str, language
     with translation.override(language):
         review = review_build(user=user, year=year, period=period, scope=scope, progress=progress)
         html = render_to_string(
-            "sites/review_print.html", {"review": review, "is_pdf": True, "LANGUAGE_CODE": language}
+            "sites/review_print.html", {"review": review, "inline_css": _review_css(), "LANGUAGE_CODE": language}
         )
     return HTML(string=html).write_pdf()
 

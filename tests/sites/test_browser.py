@@ -60,4 +60,14 @@ def test_an_analyst_reads_the_board_late_first_and_opens_a_sites_timeline(refere
     expect(page.get_by_test_id("responsibility-construction_unit")).to_have_text("not reported")
     expect(page.get_by_test_id("milestone-design_approved")).to_contain_text("met")
     page.screenshot(path=str(SHOTS / "test-site-1366.png"), full_page=True)
+
+    # When she opens South Hamgyong's year-end review of 2026 on a phone
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(f"{live_server.url}/sites/reviews/2026/year/KP-08/")
+
+    # Then it lists the province's three sites and fits the screen
+    expect(page.locator("h1")).to_contain_text("Year-end review 2026")
+    expect(page.get_by_test_id("review-sites").first).to_have_text("3")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(SHOTS / "test-review-390.png"), full_page=True)
     assert script_errors == []
