@@ -105,6 +105,10 @@ class World:
             "api:programme-slot-detail": {"pk": objects["slot"].pk},
             "api:factory-detail": {"code": objects["factory"].code},
             "api:milestone-detail": {"pk": objects["milestone"].pk},
+            "api:facility-detail": {"pk": objects["admin_samples"][Facility].pk},
+            "api:site-responsibility-detail": {"pk": objects["admin_samples"][SiteResponsibility].pk},
+            "api:raw-material-year-detail": {"pk": objects["raw_material_year"].pk},
+            "api:review": {"year": 2024, "period": "half", "scope": objects["north"].code},
             "api:raw-material-base-detail": {"pk": objects["base"].pk},
             "api:annual-plan-detail": {"pk": objects["plan"].pk},
             "api:report-detail": {"pk": objects["draft"].pk},
@@ -143,6 +147,7 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
         programme_slot=slot, role="construction_unit", name="Unit 1", source="https://e.org"
     )
     base = RawMaterialBaseBuilder(county=alpha_county)
+    raw_material_year = base.yields.create(year=2024, yield_tonnes=1, area_hectares=2)
     plan = AnnualPlanBuilder(factory=factory, year=2025)
     monthly_plan = MonthlyPlan.objects.create(
         annual_plan=plan, month_number=1, planned_output_value_thousand_won=1, planned_physical_output=1
@@ -218,6 +223,7 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
             "factory": factory,
             "milestone": milestone,
             "review_document": review_document,
+            "raw_material_year": raw_material_year,
             "base": base,
             "plan": plan,
             "draft": draft,

@@ -210,6 +210,13 @@ EXPECTED = {
     "api:factory-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/factories/alpha-foodstuff/
     "api:milestone-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/milestones/
     "api:milestone-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/milestones/1/
+    "api:facility-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/facilities/
+    "api:facility-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/facilities/1/
+    "api:site-responsibility-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/site-responsibilities/
+    "api:site-responsibility-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/site-responsibilities/1/
+    "api:raw-material-year-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/raw-material-years/
+    "api:raw-material-year-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/raw-material-years/1/
+    "api:review": {"GET": (401, 403, 200, 403, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/reviews/2024/half/KP-61/
     "api:raw-material-base-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/raw-material-bases/
     "api:raw-material-base-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/raw-material-bases/1/
     "api:annual-plan-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/annual-plans/

@@ -140,3 +140,18 @@ def test_reviews_are_refused_to_county_officials_and_to_other_provinces(northlan
     assert client.get(reverse("sites:review_detail", args=[2025, "half", "KP-62"])).status_code == 200
     assert client.get(reverse("sites:review_detail", args=[2025, "decade", "KP-62"])).status_code == 404
     assert MonthlyReport.objects.count() == 4
+
+
+def test_review_api_gives_the_same_figures_and_the_pdf_link(northland_2025, erin):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(erin)
+
+    body = client.get("/api/v1/reviews/2025/half/KP-61/").json()
+
+    assert body["sites"] == 1
+    assert body["factories_in_operation"] == 2
+    assert body["pdf_url"].endswith("/sites/reviews/2025/half/KP-61/?format=pdf")
+    assert client.get("/api/v1/reviews/2025/half/KP-99/").status_code == 404
+    assert client.get("/api/v1/reviews/2025/decade/KP-61/").status_code == 404
