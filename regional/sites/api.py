@@ -77,7 +77,10 @@ class ReviewSerializer(serializers.Serializer):
     bases_yield_tonnes = serializers.DecimalField(max_digits=20, decimal_places=2, allow_null=True)
     has_demo_data = serializers.BooleanField()
     html_url = serializers.SerializerMethodField()
-    pdf_url = serializers.SerializerMethodField(help_text="The PDF; for the national review, null (written by a task).")
+    pdf_url = serializers.SerializerMethodField(
+        help_text="The latest PDF of this review you had written (POST /sites/reviews/national/ with the scope); null "
+        "when there is none yet."
+    )
 
     def get_sites(self, review) -> int:
         return len(review.sites)
@@ -92,7 +95,22 @@ class ReviewSerializer(serializers.Serializer):
         return self._url(review, "")
 
     def get_pdf_url(self, review) -> str | None:
-        return None if review.scope == reviews.NATIONAL else self._url(review, "?format=pdf")
+        from django.urls import reverse
+
+        from regional.models import ReviewDocument
+
+        document = (
+            ReviewDocument.objects.filter(
+                year=review.year, period=review.period, scope=review.scope, status=ReviewDocument.Status.DONE,
+                requested_by=self.context["request"].user,
+            )
+            .only("pk")
+            .first()
+        )  # fmt: skip
+        if document is None:
+            return None
+        path = reverse("sites:review_document", args=[document.pk]) + "?download=1"
+        return self.context["request"].build_absolute_uri(path)
 
 
 # --- filters ----------------------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@ from regional import scoping
 from regional.models import ReviewDocument
 from regional.sites import reviews, selectors, services
 from regional.sites.forms import FORMS
-from regional.sites.review_pdf import review_pdf_bytes
 from regional.tasks import review_document_build_task
 
 
@@ -131,6 +130,7 @@ def review_index(request):
             "provinces": scoping.visible_provinces(request.user).order_by("code"),
             "documents": ReviewDocument.objects.filter(requested_by=request.user).defer("pdf")[:10],
             "can_read_national": scoping.is_analyst(request.user) or scoping.is_administrator(request.user),
+            "own_province": request.user.province if scoping.is_provincial_official(request.user) else None,
         },
     )
 
@@ -141,15 +141,6 @@ def review_detail(request, year: int, period: str, scope: str):
     _require_review_access(request.user, scope)
     if period not in reviews.PERIODS or not 2020 <= year <= 2040:
         raise Http404(_("No such review."))
-    if request.GET.get("format") == "pdf":
-        if scope == reviews.NATIONAL:
-            # The national PDF takes a while: it is written by a worker (review_generate), never in a request.
-            raise Http404(_("The national PDF is generated from the reviews page."))
-        language = "ko" if translation.get_language().startswith("ko") else "en"
-        pdf = review_pdf_bytes(user=request.user, year=year, period=period, scope=scope, language=language)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="review-{year}-{period}-{scope}-{language}.pdf"'
-        return response
     review = reviews.review_build(user=request.user, year=year, period=period, scope=scope)
     return render(request, "sites/review_print.html", {"review": review})
 
@@ -157,19 +148,23 @@ def review_detail(request, year: int, period: str, scope: str):
 @login_required
 @require_http_methods(["POST"])
 def review_generate(request):
-    _require_review_access(request.user, reviews.NATIONAL)
+    # A PDF with an embedded CJK font takes seconds to write: a worker writes it, the page shows its progress.
+    scope = request.POST.get("scope", "")[:10]
+    _require_review_access(request.user, scope)
     year = request.POST.get("year", "")
     period = request.POST.get("period", "")
     if not year.isdigit() or not 2020 <= int(year) <= 2040 or period not in reviews.PERIODS:
         messages.error(request, _("Choose a year and a period."))
         return redirect("sites:review_index")
+    if scope != reviews.NATIONAL:
+        scoping.get_in_scope_or_404(scoping.visible_provinces(request.user), code=scope)
     language = "ko" if translation.get_language().startswith("ko") else "en"
     with transaction.atomic():
         document = ReviewDocument.objects.create(
-            year=int(year), period=period, scope=reviews.NATIONAL, language=language, requested_by=request.user
+            year=int(year), period=period, scope=scope, language=language, requested_by=request.user
         )
         transaction.on_commit(lambda: review_document_build_task.delay(document.pk))
-    messages.success(request, _("The national review is being written; its progress is shown below."))
+    messages.success(request, _("The review is being written as PDF; its progress is shown below."))
     return redirect("sites:review_index")
 
 

@@ -88,15 +88,22 @@ def test_review_lists_the_standings_of_its_counties_from_the_latest_run(northlan
 def test_review_pdf_in_english_and_korean_carries_the_figures_and_an_embedded_korean_font(
     northland_2025, client, erin, tmp_path
 ):
+    # Given Erin asks for Northland's half-year review as PDF, in English and then in Korean
     client_for(client, erin)
-    url = reverse("sites:review_detail", args=[2025, "half", "KP-61"])
+    url = reverse("sites:review_generate")
+    data = {"year": "2025", "period": "half", "scope": "KP-61"}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data, HTTP_ACCEPT_LANGUAGE="ko").status_code == 302
 
-    english = client.get(url, {"format": "pdf"})
-    korean = client.get(url, {"format": "pdf"}, HTTP_ACCEPT_LANGUAGE="ko")
+    # When the worker writes them (run here in-process: the task is what a worker runs)
+    for document in ReviewDocument.objects.order_by("pk"):
+        review_document_build_task(document.pk)
 
-    assert english["Content-Type"] == "application/pdf"
-    (tmp_path / "en.pdf").write_bytes(english.content)
-    (tmp_path / "ko.pdf").write_bytes(korean.content)
+    # Then both are PDFs with the figures, the Korean one with its CJK font embedded, readable back as text
+    english, korean = ReviewDocument.objects.order_by("pk")
+    assert (english.language, korean.language, english.status, korean.status) == ("en", "ko", "done", "done")
+    (tmp_path / "en.pdf").write_bytes(bytes(english.pdf))
+    (tmp_path / "ko.pdf").write_bytes(bytes(korean.pdf))
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "en.pdf"), "-"], capture_output=True, text=True)
     assert "Half-year review 2025" in text.stdout
     assert "Northland" in text.stdout
@@ -111,6 +118,9 @@ def test_review_pdf_in_english_and_korean_carries_the_figures_and_an_embedded_ko
         check=True,
     )
     assert (SHOTS / "test-review-ko-1.png").stat().st_size > 10_000
+    # And the PDF is downloaded by the one who asked for it, and by nobody else
+    response = client.get(reverse("sites:review_document", args=[english.pk]), {"download": "1"})
+    assert response["Content-Type"] == "application/pdf"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -152,6 +162,6 @@ def test_review_api_gives_the_same_figures_and_the_pdf_link(northland_2025, erin
 
     assert body["sites"] == 1
     assert body["factories_in_operation"] == 2
-    assert body["pdf_url"].endswith("/sites/reviews/2025/half/KP-61/?format=pdf")
+    assert body["pdf_url"] is None
     assert client.get("/api/v1/reviews/2025/half/KP-99/").status_code == 404
     assert client.get("/api/v1/reviews/2025/decade/KP-61/").status_code == 404
