@@ -9,7 +9,7 @@ NAVIGATION = [
     ("home", _("Programme"), lambda user: True),
     ("schedule", _("Schedule"), lambda user: True),
     ("sites:board", _("Sites"), lambda user: True),
-    ("sites:review_index", _("Reviews"), lambda user: not scoping.is_county_official(user)),
+    ("sites:review_index", _("Plenary reports"), lambda user: not scoping.is_county_official(user)),
     ("county_list", _("Counties"), lambda user: True),
     ("reports:this_month", _("This month"), scoping.is_county_official),
     ("reports:review_queue", _("Review"), scoping.is_provincial_official),

@@ -150,5 +150,5 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "401", "403",
     summary = re.search(r"Test cases:\s*\n\s*(.+)", output)
     print(f"schemathesis: {elapsed_seconds:.0f} s; {summary.group(1) if summary else '?'}")
     assert run.returncode == 0, output[-20_000:]
-    assert "Selected: 29/29" in output
+    assert "Selected: 36/36" in output
     assert "object_level_authorization` will not run" not in output
