@@ -71,3 +71,27 @@ def test_an_analyst_reads_the_board_late_first_and_opens_a_sites_timeline(refere
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(SHOTS / "test-review-390.png"), full_page=True)
     assert script_errors == []
+
+
+def test_a_date_only_field_in_the_admin_carries_no_time_zone_note(reference_data, live_server, browser):
+    # Given an administrator whose browser is in UTC while the programme's time zone is Asia/Pyongyang
+    UserBuilder(username="frank", role=User.Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    rakwon = ProgrammeSlot.objects.get(county__slug="kp-south-hamgyong-rakwon")
+    milestone = ConstructionMilestone.objects.create(programme_slot=rakwon, kind="design_approved")
+    context = browser.new_context(timezone_id="UTC")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "frank")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+
+    # When the milestone's admin form is opened
+    page.goto(f"{live_server.url}/admin/factories/constructionmilestone/{milestone.pk}/change/")
+
+    # Then its date fields have their calendar but no "hours ahead of server time" note
+    expect(page.locator("#id_planned_date")).to_be_visible()
+    expect(page.locator(".datetimeshortcuts").first).to_be_attached()
+    page.wait_for_load_state("load")
+    expect(page.locator(".timezonewarning")).to_have_count(0)
+    page.screenshot(path=str(SHOTS / "test-admin-milestone.png"), full_page=True)
+    context.close()
