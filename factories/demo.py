@@ -25,6 +25,7 @@ from factories.models import (
     RawMaterialBase,
     RawMaterialYield,
     ReportEvent,
+    SiteResponsibility,
 )
 from factories.selectors import add_months, entry_deadline
 from regional.models import County, ProgrammeSlot, User
@@ -112,6 +113,7 @@ def demo_data_delete() -> None:
     demo_reports._raw_delete(using="default")
     AnnualPlan.objects.filter(factory__is_demo=True).delete()
     ConstructionMilestone.objects.filter(is_demo=True).delete()
+    SiteResponsibility.objects.filter(is_demo=True).delete()
     RawMaterialYield.objects.filter(is_demo=True).delete()
     Factory.objects.filter(is_demo=True).delete()
     RawMaterialBase.objects.filter(is_demo=True).delete()
@@ -215,6 +217,18 @@ def demo_data_seed(*, seed: int = 2026, today: datetime.date | None = None) -> D
 
     milestones = _milestones(slots.values(), rng, today)
     ConstructionMilestone.objects.bulk_create(milestones, batch_size=1000)
+    # A construction unit for every other site, so the pages show what a recorded one looks like. The name says
+    # DEMO itself, besides the badge, so it can never be taken for a real unit's name.
+    SiteResponsibility.objects.bulk_create(
+        SiteResponsibility(
+            programme_slot=slot,
+            role=SiteResponsibility.Role.CONSTRUCTION_UNIT,
+            name=f"DEMO construction unit No. {index + 1}",
+            is_demo=True,
+        )
+        for index, slot in enumerate(sorted(slots.values(), key=lambda s: s.pk))
+        if index % 2 == 0
+    )
 
     officials, reviewers = _users(counties)
     province_of_county = {county.pk: county.province_id for county in counties}

@@ -140,3 +140,19 @@ def test_county_page_shows_its_bases_area_and_yield_per_year_and_kimhwas_real_gr
     assert "Area of the bases: more than 2.5 times in two years" in content
     assert "kcnawatch.org" in content
     assert '"area": [null, "100.05"]' in content
+
+
+def test_a_demo_responsible_unit_is_badged_and_never_shown_as_a_real_name(reference_data, client, erin):
+    from factories.models import SiteResponsibility
+
+    rakwon = ProgrammeSlot.objects.get(county__slug="kp-south-hamgyong-rakwon")
+    SiteResponsibility.objects.create(
+        programme_slot=rakwon, role="construction_unit", name="DEMO construction unit No. 1", is_demo=True
+    )
+    client_for(client, erin)
+
+    content = client.get(reverse("sites:site_detail", args=["kp-south-hamgyong-rakwon"])).content.decode()
+
+    cell = content.split('data-testid="responsibility-construction_unit">')[1].split("</dd>")[0]
+    assert '<span class="badge demo"' in cell
+    assert '<span class="demo-value">DEMO construction unit No. 1</span>' in cell
