@@ -20,6 +20,7 @@ from factories.api import (
 from regional.api import CountyViewSet, ProgrammeRoundViewSet, ProgrammeSlotViewSet, ProvinceViewSet
 from regional.api_root import ApiRootView
 from regional.api_tokens import MyAccountView, ObtainTokenView
+from regional.sites.api import FacilityViewSet, RawMaterialYearViewSet, ReviewView, SiteResponsibilityViewSet
 from standings.api import CountyStandingsHistoryView, RunCountyStandingsView, StandingsRunViewSet
 
 
@@ -36,6 +37,9 @@ router.register("slots", ProgrammeSlotViewSet, basename="programme-slot")
 router.register("factories", FactoryViewSet, basename="factory")
 router.register("milestones", ConstructionMilestoneViewSet, basename="milestone")
 router.register("raw-material-bases", RawMaterialBaseViewSet, basename="raw-material-base")
+router.register("raw-material-years", RawMaterialYearViewSet, basename="raw-material-year")
+router.register("facilities", FacilityViewSet, basename="facility")
+router.register("site-responsibilities", SiteResponsibilityViewSet, basename="site-responsibility")
 router.register("annual-plans", AnnualPlanViewSet, basename="annual-plan")
 router.register("reports", MonthlyReportViewSet, basename="report")
 router.register("standings/runs", StandingsRunViewSet, basename="standings-run")
@@ -49,6 +53,7 @@ v1 = [
     path("standings/runs/<int:run_id>/standings/", RunCountyStandingsView.as_view(), name="run-standings"),
     path("counties/<slug:slug>/standings/", CountyStandingsHistoryView.as_view(), name="county-standings"),
     path("analytics/", AnalyticsView.as_view(), name="analytics"),
+    path("reviews/<int:year>/<str:period>/<str:scope>/", ReviewView.as_view(), name="review"),
     *router.urls,
 ]
 

@@ -16,5 +16,6 @@ urlpatterns = [
     path("standings/", include("standings.urls")),
     path("factories/", include("factories.analysis.urls")),
     path("explore/", pivot_explorer, name="pivot"),
+    path("sites/", include("regional.sites.urls")),
     path("", include("regional.urls")),
 ]

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -9,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from factories.models import (
     AnnualPlan,
     ConstructionMilestone,
+    Facility,
     Factory,
     LateEntryGrant,
     MonthlyPlan,
@@ -17,18 +19,21 @@ from factories.models import (
     RawMaterialYield,
     ReportEvent,
     ReportImport,
+    SiteResponsibility,
 )
 from regional import scoping
+from regional.admin import DateOnlyAdminWidget
 from regional.admin_mixins import ReadOnlyAdminMixin
 
 # --- foundation: factories, milestones, raw-material bases ---------------------------------------------
 
 
 class ConstructionMilestoneInline(admin.TabularInline):
+    formfield_overrides = {models.DateField: {"widget": DateOnlyAdminWidget}}
     model = ConstructionMilestone
     fk_name = "factory"
     extra = 0
-    fields = ("programme_slot", "kind", "planned_date", "actual_date", "status", "is_demo")
+    fields = ("programme_slot", "kind", "planned_date", "actual_date", "is_demo")
     autocomplete_fields = ("programme_slot",)
 
 
@@ -61,18 +66,23 @@ class FactoryAdmin(admin.ModelAdmin):
 
 @admin.register(ConstructionMilestone)
 class ConstructionMilestoneAdmin(admin.ModelAdmin):
-    list_display = ("programme_slot", "factory", "kind", "planned_date", "actual_date", "status", "is_demo")
-    list_editable = ("planned_date", "actual_date", "status")
-    list_filter = ("status", "kind", "is_demo", "programme_slot__programme_round")
+    list_display = ("programme_slot", "factory", "kind", "planned_date", "actual_date", "status_display", "is_demo")
+    list_editable = ("planned_date", "actual_date")
+    list_filter = ("kind", "is_demo", "programme_slot__programme_round")
     search_fields = ("programme_slot__county__name_en", "factory__name")
     list_select_related = ("programme_slot__programme_round", "programme_slot__county", "factory")
     autocomplete_fields = ("programme_slot", "factory")
     date_hierarchy = "planned_date"
+    formfield_overrides = {models.DateField: {"widget": DateOnlyAdminWidget}}
 
     def get_queryset(self, request):
         return scoping.visible_milestones(request.user).select_related(
             "programme_slot__programme_round", "programme_slot__county", "factory"
         )
+
+    @admin.display(description=_("status (from the dates)"), ordering="status")
+    def status_display(self, milestone: ConstructionMilestone) -> str:
+        return milestone.status_label
 
 
 class RawMaterialYieldInline(admin.TabularInline):
@@ -224,3 +234,31 @@ class ReportImportAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Facility)
+class FacilityAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "kind", "programme_slot", "factory", "is_from_reference_data", "is_demo")
+    list_filter = ("kind", "is_from_reference_data", "is_demo", "programme_slot__programme_round")
+    search_fields = ("name", "programme_slot__county__name_en", "source")
+    list_select_related = ("programme_slot__programme_round", "programme_slot__county", "factory")
+    autocomplete_fields = ("programme_slot", "factory")
+
+    def get_queryset(self, request):
+        return scoping.visible_facilities(request.user).select_related(
+            "programme_slot__programme_round", "programme_slot__county", "factory"
+        )
+
+
+@admin.register(SiteResponsibility)
+class SiteResponsibilityAdmin(SimpleHistoryAdmin):
+    list_display = ("programme_slot", "role", "name", "is_demo")
+    list_filter = ("role", "is_demo", "programme_slot__programme_round")
+    search_fields = ("name", "programme_slot__county__name_en", "source")
+    list_select_related = ("programme_slot__programme_round", "programme_slot__county")
+    autocomplete_fields = ("programme_slot",)
+
+    def get_queryset(self, request):
+        return scoping.visible_site_responsibilities(request.user).select_related(
+            "programme_slot__programme_round", "programme_slot__county"
+        )

@@ -26,6 +26,7 @@ from factories.models import (
     RawMaterialBase,
     RawMaterialYield,
     ReportEvent,
+    SiteResponsibility,
 )
 from factories.selectors import MEDIAN_WINDOW_MONTHS, add_months, entry_deadline, figure_problems
 from regional.models import County, ProgrammeSlot, User
@@ -111,6 +112,7 @@ def demo_data_delete() -> None:
     demo_reports._raw_delete(using="default")
     AnnualPlan.objects.filter(factory__is_demo=True).delete()
     ConstructionMilestone.objects.filter(is_demo=True).delete()
+    SiteResponsibility.objects.filter(is_demo=True).delete()
     RawMaterialYield.objects.filter(is_demo=True).delete()
     Factory.objects.filter(is_demo=True).delete()
     RawMaterialBase.objects.filter(is_demo=True).delete()
@@ -203,7 +205,11 @@ def demo_data_seed(*, seed: int = 2026, today: datetime.date | None = None) -> D
         RawMaterialYield(
             base=base,
             year=year,
-            yield_tonnes=_round_money(float(base.expected_annual_yield_tonnes) * rng.uniform(0.7, 1.1)),
+            yield_tonnes=_round_money(
+                float(base.expected_annual_yield_tonnes) * rng.uniform(0.7, 1.1) * min(1.0, 0.5 + 0.2 * (year - 2022))
+            ),
+            # Bases are extended year by year up to their present area.
+            area_hectares=_round_money(float(base.area_hectares) * min(1.0, 0.45 + 0.2 * (year - 2022))),
             is_demo=True,
         )
         for base in bases
@@ -213,6 +219,18 @@ def demo_data_seed(*, seed: int = 2026, today: datetime.date | None = None) -> D
 
     milestones = _milestones(slots.values(), rng, today)
     ConstructionMilestone.objects.bulk_create(milestones, batch_size=1000)
+    # A construction unit for every other site, so the pages show what a recorded one looks like. The name says
+    # DEMO itself, besides the badge, so it can never be taken for a real unit's name.
+    SiteResponsibility.objects.bulk_create(
+        SiteResponsibility(
+            programme_slot=slot,
+            role=SiteResponsibility.Role.CONSTRUCTION_UNIT,
+            name=f"DEMO construction unit No. {index + 1}",
+            is_demo=True,
+        )
+        for index, slot in enumerate(sorted(slots.values(), key=lambda s: s.pk))
+        if index % 2 == 0
+    )
 
     officials, reviewers = _users(counties)
     province_of_county = {county.pk: county.province_id for county in counties}
@@ -392,8 +410,8 @@ def _events() -> list[ReportEvent]:
 
 
 def _milestones(slots, rng: random.Random, today: datetime.date) -> list[ConstructionMilestone]:
-    """Seven milestones per scheduled locality, planned from its groundbreaking; the inauguration milestone
-    uses the real inauguration date where the source gives one."""
+    """Seven milestones per scheduled locality, planned from its groundbreaking. Their status is derived from the
+    dates when read; the inauguration milestone carries no date of its own, so it follows the site's real one."""
     milestones = []
     offsets_in_days = [
         (ConstructionMilestone.Kind.DESIGN_APPROVED, -30),
@@ -409,26 +427,20 @@ def _milestones(slots, rng: random.Random, today: datetime.date) -> list[Constru
         for kind, offset in offsets_in_days:
             planned = start + datetime.timedelta(days=offset)
             actual = None
-            if kind == ConstructionMilestone.Kind.INAUGURATION:
-                actual = slot.inauguration_date
-            elif planned <= today and slot.programme_round.year < today.year + 1:
-                actual = planned + datetime.timedelta(days=rng.choice([-5, 0, 0, 3, 12, 25]))
-                actual = min(actual, today)
-            if actual is None:
-                is_overdue = planned < today - datetime.timedelta(days=60)
-                is_missed = is_overdue and kind != ConstructionMilestone.Kind.INAUGURATION
-                status = ConstructionMilestone.Status.MISSED if is_missed else ConstructionMilestone.Status.SCHEDULED
-            elif actual <= planned:
-                status = ConstructionMilestone.Status.MET
-            else:
-                status = ConstructionMilestone.Status.LATE
+            if kind != ConstructionMilestone.Kind.INAUGURATION and planned <= today and rng.random() < 0.85:
+                actual = min(planned + datetime.timedelta(days=rng.choice([-5, 0, 0, 3, 12, 25])), today)
+            headcount_planned = headcount_trained = None
+            if kind == ConstructionMilestone.Kind.WORKERS_TRAINED:
+                headcount_planned = rng.choice([120, 150, 180, 240])
+                headcount_trained = rng.randint(headcount_planned * 3 // 4, headcount_planned) if actual else None
             milestones.append(
                 ConstructionMilestone(
                     programme_slot=slot,
                     kind=kind,
                     planned_date=planned,
                     actual_date=actual,
-                    status=status,
+                    trained_headcount_planned=headcount_planned,
+                    trained_headcount_actual=headcount_trained,
                     is_demo=True,
                 )
             )

@@ -1,8 +1,11 @@
 """Factories, their construction, their raw-material bases, their plans and their monthly reports."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -91,30 +94,80 @@ class Factory(models.Model):
         return str(CAPACITY_UNIT_LABELS.get(self.capacity_unit, self.capacity_unit))
 
 
+class MilestoneQuerySet(models.QuerySet):
+    def with_status(self, *, today: datetime.date | None = None) -> "MilestoneQuerySet":
+        """Annotate `status`, `effective_actual_date` and `status_as_of`, derived from the dates (never stored).
+
+        The inauguration milestone takes the site's reported inauguration date when it has none of its own, so an
+        inaugurated site's inauguration is met, never "overdue". After inauguration, a precondition with no
+        recorded date reads "not recorded": it was evidently done, but nobody wrote down when.
+        """
+        today = today or timezone.localdate()
+        Status = ConstructionMilestone.Status
+        inaugurated = Q(programme_slot__inauguration_date__lte=today)
+        effective_actual = Case(
+            When(
+                Q(actual_date__isnull=True, kind=ConstructionMilestone.Kind.INAUGURATION) & inaugurated,
+                then=F("programme_slot__inauguration_date"),
+            ),
+            default=F("actual_date"),
+            output_field=models.DateField(),
+        )
+        queryset = self.annotate(effective_actual_date=effective_actual)
+        return queryset.annotate(
+            status=Case(
+                When(
+                    Q(effective_actual_date__isnull=False)
+                    & (Q(planned_date__isnull=True) | Q(effective_actual_date__lte=F("planned_date"))),
+                    then=Value(Status.MET),
+                ),
+                When(effective_actual_date__isnull=False, then=Value(Status.MET_LATE)),
+                When(inaugurated, then=Value(Status.NOT_RECORDED)),
+                When(planned_date__lt=today, then=Value(Status.OVERDUE)),
+                When(planned_date__isnull=False, then=Value(Status.SCHEDULED)),
+                default=Value(Status.NOT_PLANNED),
+                output_field=models.CharField(),
+            ),
+            status_as_of=Value(today, output_field=models.DateField()),
+        )
+
+
 class ConstructionMilestone(models.Model):
+    """A precondition of a site (or of one factory): planned and actual date; the status follows from them."""
+
     class Kind(models.TextChoices):
         DESIGN_APPROVED = "design_approved", _("design approved")
         TRIPARTITE_AGREEMENT = "tripartite_agreement", _("tripartite agreement signed")
-        SITE_CONDITIONS = "site_conditions", _("site conditions checked (power, water, transport)")
+        SITE_CONDITIONS = "site_conditions", _("site conditions checked (power, water, transport, inhabitants)")
         MATERIALS_SUPPLIED = "materials_supplied", _("materials and equipment supplied")
-        WORKERS_TRAINED = "workers_trained", _("skilled workers trained")
+        WORKERS_TRAINED = "workers_trained", _("technicians and skilled workers trained")
         RAW_MATERIAL_BASE_READY = "raw_material_base_ready", _("raw-material base ready")
         INAUGURATION = "inauguration", _("inauguration")
 
     class Status(models.TextChoices):
+        # Ordered from most to least urgent: the board sorts by this order.
+        OVERDUE = "overdue", _("overdue")
+        MET_LATE = "met_late", _("met late")
         SCHEDULED = "scheduled", _("scheduled")
+        NOT_PLANNED = "not_planned", _("no date planned")
+        NOT_RECORDED = "not_recorded", _("not recorded")
         MET = "met", _("met")
-        LATE = "late", _("late")
-        MISSED = "missed", _("missed")
 
     programme_slot = models.ForeignKey(ProgrammeSlot, on_delete=models.CASCADE, related_name="milestones")
     factory = models.ForeignKey(Factory, on_delete=models.CASCADE, null=True, blank=True, related_name="milestones")
     kind = models.CharField(max_length=30, choices=Kind.choices)
     planned_date = models.DateField(null=True, blank=True)
     actual_date = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    trained_headcount_planned = models.PositiveIntegerField(
+        _("technicians and skilled workers to train"), null=True, blank=True
+    )
+    trained_headcount_actual = models.PositiveIntegerField(
+        _("technicians and skilled workers trained"), null=True, blank=True
+    )
     source = models.TextField(blank=True)
     is_demo = models.BooleanField(default=False)
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["programme_slot", "planned_date", "kind"]
@@ -123,15 +176,19 @@ class ConstructionMilestone(models.Model):
                 fields=["programme_slot", "kind"],
                 condition=Q(factory__isnull=True),
                 name="milestone_unique_kind_per_slot",
+                violation_error_message=_("This site already has this milestone."),
             ),
             models.UniqueConstraint(
                 fields=["factory", "kind"],
                 condition=Q(factory__isnull=False),
                 name="milestone_unique_kind_per_factory",
+                violation_error_message=_("This factory already has this milestone."),
             ),
             models.CheckConstraint(
-                condition=~Q(status="met") | Q(actual_date__isnull=False),
-                name="milestone_met_has_actual_date",
+                condition=Q(kind="workers_trained")
+                | Q(trained_headcount_planned__isnull=True, trained_headcount_actual__isnull=True),
+                name="milestone_headcount_only_for_training",
+                violation_error_message=_("Only the training milestone has a headcount."),
             ),
         ]
 
@@ -139,8 +196,132 @@ class ConstructionMilestone(models.Model):
         return f"{self.programme_slot}: {self.get_kind_display()}"
 
     @property
+    def status_label(self) -> str:
+        """The derived status in words (needs the `with_status` annotation)."""
+        return str(self.Status(self.status).label) if getattr(self, "status", None) else ""
+
+    @property
     def is_late(self) -> bool:
-        return self.status in (self.Status.LATE, self.Status.MISSED)
+        return getattr(self, "status", None) in (self.Status.OVERDUE, self.Status.MET_LATE)
+
+    @property
+    def days_late(self) -> int | None:
+        """Days past the planned date: met late, or overdue as of the annotation's day; None otherwise."""
+        status = getattr(self, "status", None)
+        if status == self.Status.MET_LATE:
+            return (self.effective_actual_date - self.planned_date).days
+        if status == self.Status.OVERDUE:
+            return (self.status_as_of - self.planned_date).days
+        return None
+
+
+class Facility(models.Model):
+    """What a site builds: factories (only these send monthly reports), a hospital, a service complex or another
+    facility such as a sea-farming station. Every real facility carries the source that names it."""
+
+    class Kind(models.TextChoices):
+        FACTORIES = "factories", _("regional-industry factories (kinds not stated)")
+        FOODSTUFF = "foodstuff", _("foodstuff factory")
+        GARMENT = "garment", _("garment factory")
+        DAILY_NECESSITIES = "daily_necessities", _("daily necessities factory")
+        PAPER = "paper", _("paper mill")
+        OTHER_FACTORY = "other_factory", _("other factory")
+        HOSPITAL = "hospital", _("hospital")
+        SERVICE_COMPLEX = "service_complex", _("service complex")
+        SEA_FARMING_STATION = "sea_farming_station", _("sea-farming station")
+        OTHER = "other", _("other facility")
+
+    FACTORY_KINDS = ("factories", "foodstuff", "garment", "daily_necessities", "paper", "other_factory")
+
+    programme_slot = models.ForeignKey(ProgrammeSlot, on_delete=models.CASCADE, related_name="facilities")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    name = models.CharField(_("name as the source gives it"), max_length=200)
+    factory = models.OneToOneField(
+        Factory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="facility",
+        help_text=_("The reporting factory, for a factory facility."),
+    )
+    source = models.TextField(blank=True, help_text=_("URLs or references, separated by ' | '."))
+    is_from_reference_data = models.BooleanField(default=False, editable=False)
+    is_demo = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme_slot", "kind", "name"]
+        verbose_name_plural = "facilities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_slot", "kind", "name"],
+                name="facility_unique_per_site",
+                violation_error_message=_("This site already has a facility of this kind and name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(factory__isnull=True)
+                | Q(kind__in=["factories", "foodstuff", "garment", "daily_necessities", "paper", "other_factory"]),
+                name="facility_only_factories_report",
+                violation_error_message=_("Only a factory can be linked to a reporting factory."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_demo=True) | ~Q(source=""),
+                name="facility_real_has_source",
+                violation_error_message=_("A facility needs the source that reports it."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_factory(self) -> bool:
+        return self.kind in self.FACTORY_KINDS
+
+    @property
+    def source_links(self) -> list[str]:
+        return [part.strip() for part in self.source.split(" | ") if part.strip()]
+
+
+class SiteResponsibility(models.Model):
+    """Who answers for a site, with the source that names them. Absent means "not reported"."""
+
+    class Role(models.TextChoices):
+        POLITICAL_BUREAU_MEMBER = "political_bureau_member", _("Political Bureau member in charge")
+        CONSTRUCTION_UNIT = "construction_unit", _("construction unit")
+        PROVINCIAL_CHIEF_SECRETARY = "provincial_chief_secretary", _("provincial chief secretary")
+        COUNTY_CHIEF_SECRETARY = "county_chief_secretary", _("county chief secretary")
+
+    programme_slot = models.ForeignKey(ProgrammeSlot, on_delete=models.CASCADE, related_name="responsibilities")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    name = models.CharField(max_length=200)
+    source = models.TextField(blank=True, help_text=_("URLs or references, separated by ' | '."))
+    is_demo = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme_slot", "role"]
+        verbose_name_plural = "site responsibilities"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme_slot", "role"],
+                name="responsibility_one_per_role_and_site",
+                violation_error_message=_("Someone already answers for this site in this role."),
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="responsibility_has_name"),
+            models.CheckConstraint(
+                condition=Q(is_demo=True) | ~Q(source=""),
+                name="responsibility_real_has_source",
+                violation_error_message=_("A responsible official needs the source that names them."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.name}"
+
+    @property
+    def source_links(self) -> list[str]:
+        return [part.strip() for part in self.source.split(" | ") if part.strip()]
 
 
 class RawMaterialBase(models.Model):
@@ -178,6 +359,10 @@ class RawMaterialYield(models.Model):
     base = models.ForeignKey(RawMaterialBase, on_delete=models.CASCADE, related_name="yields")
     year = models.PositiveSmallIntegerField()
     yield_tonnes = models.DecimalField(max_digits=12, decimal_places=2)
+    # The base's area in that year: bases grow (Kimhwa's more than 2.5 times in two years). Empty when not reported.
+    area_hectares = models.DecimalField(
+        _("area (ha) that year"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     is_demo = models.BooleanField(default=False)
 
     class Meta:
@@ -185,6 +370,7 @@ class RawMaterialYield(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["base", "year"], name="yield_one_per_base_and_year"),
             models.CheckConstraint(condition=Q(yield_tonnes__gte=0), name="yield_non_negative"),
+            models.CheckConstraint(condition=Q(area_hectares__gte=0), name="yield_area_non_negative"),
         ]
 
     def __str__(self) -> str:

@@ -45,6 +45,15 @@ class ConstructionMilestoneSerializer(serializers.ModelSerializer):
     county = serializers.SlugField(source="programme_slot.county.slug", read_only=True)
     province = serializers.CharField(source="programme_slot.county.province.code", read_only=True)
     factory = serializers.SlugField(source="factory.code", read_only=True, allow_null=True, default=None)
+    status = serializers.ChoiceField(
+        choices=ConstructionMilestone.Status.choices,
+        read_only=True,
+        help_text="Derived from the dates as of today: an inaugurated site's inauguration is met; a precondition "
+        "with no recorded date after inauguration is not_recorded.",
+    )
+    effective_actual_date = serializers.DateField(
+        read_only=True, help_text="The actual date, or for the inauguration the site's reported inauguration date."
+    )
 
     class Meta:
         model = ConstructionMilestone
@@ -57,7 +66,10 @@ class ConstructionMilestoneSerializer(serializers.ModelSerializer):
             "kind",
             "planned_date",
             "actual_date",
+            "effective_actual_date",
             "status",
+            "trained_headcount_planned",
+            "trained_headcount_actual",
             "source",
         ]
         read_only_fields = fields

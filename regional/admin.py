@@ -2,7 +2,9 @@
 
 import datetime
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +13,7 @@ from regional import scoping
 from regional.admin_mixins import ReadOnlyAdminMixin
 from regional.models import County, ProgrammeRound, ProgrammeSlot, Province, SecurityEvent, User
 from regional.security import user_deactivate
+from regional.sites.forms import parse_partial_date_input, partial_date_input
 
 
 @admin.register(Province)
@@ -45,17 +48,73 @@ class CountyAdmin(admin.ModelAdmin):
         return ("slug",) if obj else ()
 
 
+class DateOnlyAdminWidget(AdminDateWidget):
+    """The admin's calendar widget without the time-zone note, which only makes sense for a date and time."""
+
+    def __init__(self, attrs=None, format=None):
+        super().__init__(attrs={"class": "vDateField date-only", "size": "10", **(attrs or {})}, format=format)
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=["js/admin-date-only.js"])
+
+
+class ProgrammeSlotAdminForm(forms.ModelForm):
+    """Dates at the precision the source gives, typed as the source gives them: 2024-03-06, or 2024-03 for a
+    month. The precision follows from what is typed, so the two can never disagree."""
+
+    groundbreaking = forms.CharField(
+        label=_("Groundbreaking"),
+        required=False,
+        max_length=10,
+        help_text=_("YYYY-MM-DD, or YYYY-MM when the source gives only the month; empty when not reported."),
+    )
+    inauguration = forms.CharField(
+        label=_("Inauguration"),
+        required=False,
+        max_length=10,
+        help_text=_("YYYY-MM-DD, or YYYY-MM when the source gives only the month; empty when not reported."),
+    )
+
+    class Meta:
+        model = ProgrammeSlot
+        fields = ("programme_round", "county", "kind", "project", "sources", "notes")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for fact in ("groundbreaking", "inauguration"):
+                self.initial[fact] = partial_date_input(
+                    getattr(self.instance, f"{fact}_date"), getattr(self.instance, f"{fact}_precision")
+                )
+
+    def _clean_partial(self, fact: str):
+        value, precision = parse_partial_date_input(self.cleaned_data.get(fact, ""))
+        setattr(self.instance, f"{fact}_date", value)
+        setattr(self.instance, f"{fact}_precision", precision)
+        return self.cleaned_data.get(fact, "")
+
+    def clean_groundbreaking(self):
+        return self._clean_partial("groundbreaking")
+
+    def clean_inauguration(self):
+        return self._clean_partial("inauguration")
+
+    def clean(self):
+        # The date constraints name fields this form does not carry, so the model form would skip them and the
+        # database would answer with its constraint name: check them here and say it in a sentence.
+        data = super().clean()
+        slot = self.instance
+        if slot.groundbreaking_date and slot.inauguration_date and slot.inauguration_date < slot.groundbreaking_date:
+            raise forms.ValidationError(_("The inauguration cannot be before the groundbreaking."))
+        return data
+
+
 class ProgrammeSlotInline(admin.TabularInline):
     model = ProgrammeSlot
+    form = ProgrammeSlotAdminForm
     extra = 0
-    fields = (
-        "county",
-        "kind",
-        "groundbreaking_date",
-        "groundbreaking_precision",
-        "inauguration_date",
-        "inauguration_precision",
-    )
+    fields = ("county", "kind", "groundbreaking", "inauguration")
     autocomplete_fields = ("county",)
 
 
@@ -75,22 +134,8 @@ class ProgrammeRoundAdmin(admin.ModelAdmin):
 
 @admin.register(ProgrammeSlot)
 class ProgrammeSlotAdmin(admin.ModelAdmin):
-    list_display = (
-        "county",
-        "province_name",
-        "programme_round",
-        "kind",
-        "groundbreaking_date",
-        "groundbreaking_precision",
-        "inauguration_date",
-        "inauguration_precision",
-    )
-    list_editable = (
-        "groundbreaking_date",
-        "groundbreaking_precision",
-        "inauguration_date",
-        "inauguration_precision",
-    )
+    form = ProgrammeSlotAdminForm
+    list_display = ("county", "province_name", "programme_round", "kind", "groundbreaking", "inauguration")
     list_filter = ("programme_round", "kind", "county__province", "groundbreaking_precision", "inauguration_precision")
     search_fields = ("county__name_en", "county__name_ko", "project", "sources", "notes")
     list_select_related = ("county__province", "programme_round")
@@ -100,13 +145,10 @@ class ProgrammeSlotAdmin(admin.ModelAdmin):
         (
             _("Dates (at the precision the source gives)"),
             {
-                "fields": (
-                    ("groundbreaking_date", "groundbreaking_precision"),
-                    ("inauguration_date", "inauguration_precision"),
-                ),
+                "fields": ("groundbreaking", "inauguration"),
                 "description": _(
-                    "A date known only to the month is entered as the first of the month with precision "
-                    "'month'. Leave both empty when the source does not report it."
+                    "Type a date as the source gives it: 2024-03-06, or 2024-03 when only the month is known. "
+                    "Leave it empty when the source does not report it, and add the source below."
                 ),
             },
         ),
@@ -119,6 +161,14 @@ class ProgrammeSlotAdmin(admin.ModelAdmin):
     @admin.display(description=_("province"), ordering="county__province__code")
     def province_name(self, slot: ProgrammeSlot) -> str:
         return slot.county.province.name_en
+
+    @admin.display(description=_("groundbreaking"), ordering="groundbreaking_date")
+    def groundbreaking(self, slot: ProgrammeSlot) -> str:
+        return slot.groundbreaking_display
+
+    @admin.display(description=_("inauguration"), ordering="inauguration_date")
+    def inauguration(self, slot: ProgrammeSlot) -> str:
+        return slot.inauguration_display
 
 
 @admin.register(User)

@@ -15,6 +15,8 @@ NAVIGATION = [
         lambda user: not (scoping.is_county_official(user) or scoping.is_provincial_official(user)),
     ),
     ("schedule", _("Schedule"), lambda user: True),
+    ("sites:board", _("Sites"), lambda user: True),
+    ("sites:review_index", _("Plenary reports"), lambda user: not scoping.is_county_official(user)),
     ("county_list", _("Counties"), lambda user: True),
     ("reports:this_month", _("This month"), scoping.is_county_official),
     ("reports:review_queue", _("Review"), scoping.is_provincial_official),
@@ -22,6 +24,7 @@ NAVIGATION = [
     ("reports:completeness", _("Completeness"), lambda user: not scoping.is_county_official(user)),
     ("standings:national", _("Standings"), lambda user: True),
     ("pivot", _("Explore"), lambda user: True),
+    ("sites:missing_facts", _("Missing facts"), scoping.is_administrator),
     ("admin:index", _("Admin"), scoping.is_administrator),
 ]
 

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 def reads_korean() -> bool:
@@ -152,27 +153,50 @@ class ProgrammeSlot(models.Model):
     project = models.CharField(max_length=200, blank=True)
     sources = models.TextField(blank=True, help_text=_("URLs or references, separated by ' | '."))
     notes = models.TextField(blank=True)
+    # Who completed which fact, when and from what: the missing-facts page and the admin write through it.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["programme_round__year", "county__province__code", "county__name_en"]
         constraints = [
             # A county is built once: the programme never schedules the same county twice.
-            models.UniqueConstraint(fields=["county"], name="slot_county_built_once"),
+            models.UniqueConstraint(
+                fields=["county"],
+                name="slot_county_built_once",
+                violation_error_message=_("This county already has a site: a county is built once."),
+            ),
             models.CheckConstraint(
                 condition=Q(groundbreaking_date__isnull=True, groundbreaking_precision="")
                 | Q(groundbreaking_date__isnull=False) & ~Q(groundbreaking_precision=""),
                 name="slot_groundbreaking_precision_iff_date",
+                violation_error_message=_(
+                    "Give the groundbreaking date together with its precision (day or month), or leave both empty."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(inauguration_date__isnull=True, inauguration_precision="")
                 | Q(inauguration_date__isnull=False) & ~Q(inauguration_precision=""),
                 name="slot_inauguration_precision_iff_date",
+                violation_error_message=_(
+                    "Give the inauguration date together with its precision (day or month), or leave both empty."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(groundbreaking_date__isnull=True)
                 | Q(inauguration_date__isnull=True)
                 | Q(inauguration_date__gte=F("groundbreaking_date")),
                 name="slot_inauguration_after_groundbreaking",
+                violation_error_message=_("The inauguration cannot be before the groundbreaking."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(groundbreaking_precision="month") | Q(groundbreaking_date__day=1),
+                name="slot_groundbreaking_month_is_first_day",
+                violation_error_message=_("A date known only to the month is stored as the first of the month."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(inauguration_precision="month") | Q(inauguration_date__day=1),
+                name="slot_inauguration_month_is_first_day",
+                violation_error_message=_("A date known only to the month is stored as the first of the month."),
             ),
         ]
 
@@ -270,6 +294,43 @@ class SecurityEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} UTC {self.get_kind_display()} {self.username}"
+
+
+class ReviewDocument(models.Model):
+    """A review rendered to PDF by a Celery task (the national one takes a while): its progress, then the file."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for a worker")
+        RUNNING = "running", _("being written")
+        DONE = "done", _("ready")
+        FAILED = "failed", _("failed")
+
+    year = models.PositiveSmallIntegerField()
+    period = models.CharField(max_length=5, choices=[("half", _("half-year")), ("year", _("year-end"))])
+    scope = models.CharField(max_length=10, help_text=_("A province code, or 'national'."))
+    language = models.CharField(max_length=5)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress_done = models.PositiveSmallIntegerField(default=0)
+    progress_total = models.PositiveSmallIntegerField(default=0)
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    error = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey("regional.User", on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress_done__lte=F("progress_total")), name="review_progress_bounded"),
+            models.CheckConstraint(condition=~Q(status="done") | Q(pdf__isnull=False), name="review_done_has_pdf"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.period} {self.scope} ({self.language})"
+
+    @property
+    def progress_percent(self) -> int:
+        return round(100 * self.progress_done / self.progress_total) if self.progress_total else 0
 
 
 # Models kept in packages of their own, registered with this app.

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from factories.models import Facility
 from regional.models import County, DatePrecision, ProgrammeRound, ProgrammeSlot, Province
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent / "data"
@@ -75,6 +76,7 @@ class LoadSummary:
     counties: int = 0
     slots: int = 0
     rounds: int = 0
+    facilities: int = 0
     notes: list[str] = field(default_factory=list)
 
 
@@ -220,12 +222,57 @@ def _parse_counties(rows, province_names: set[str], errors) -> dict[str, dict]:
 
 
 def slot_kind_for(year: int, project: str) -> str:
-    """The model county predates the programme; a standalone paper mill is listed beside the annual 20."""
+    """The model county predates the programme; a standalone paper mill or a sea-farming station (Riwon, 2026:
+    "not factories") is listed beside the annual 20."""
+    text = project.lower()
     if year < PROGRAMME_YEARS.start:
         return ProgrammeSlot.Kind.MODEL
-    if "paper mill" in project.lower():
+    if "paper mill" in text or "aquaculture" in text or "sea-farming" in text or "not factories" in text:
         return ProgrammeSlot.Kind.SEPARATE_PROJECT
     return ProgrammeSlot.Kind.LOCALITY
+
+
+# What a project text names, in the source's own words, and the kind of facility it is. Only what the text
+# states for this site: a speaker's general remark about "20 areas" (in parentheses) itemises nothing.
+FACILITY_PHRASES: list[tuple[str, str, str]] = [
+    (r"\bfoodstuff\b", Facility.Kind.FOODSTUFF, "foodstuff factory"),
+    (r"\bgarment\b", Facility.Kind.GARMENT, "garment factory"),
+    (r"\bdaily necessities\b", Facility.Kind.DAILY_NECESSITIES, "daily necessities factory"),
+    (r"^(\w+ )?paper mill$", Facility.Kind.PAPER, ""),
+    (r"\bpaper mill\)", Facility.Kind.PAPER, "paper mill"),
+    (
+        r"^(model )?regional-industry factories$|^regional-industry factories\b(?! \()",
+        Facility.Kind.FACTORIES,
+        "regional-industry factories",
+    ),
+    (r"\blight-industry factories\b", Facility.Kind.FACTORIES, "light-industry factories"),
+    (r"\bcounty hospital\b", Facility.Kind.HOSPITAL, "county hospital"),
+    (r"(?<!county )\bhospital\b", Facility.Kind.HOSPITAL, "hospital"),
+    (r"\bpublic health\b", Facility.Kind.HOSPITAL, "public health facilities"),
+    (r"\bservice complex\b", Facility.Kind.SERVICE_COMPLEX, "service complex"),
+    (r"\bleisure (complex|facilities)\b", Facility.Kind.SERVICE_COMPLEX, "*"),
+    (r"\bgrain management facility\b", Facility.Kind.OTHER, "grain management facility"),
+    (r"\baquaculture station\b", Facility.Kind.SEA_FARMING_STATION, "modern offshore aquaculture station"),
+]
+
+
+def facilities_named_in(project: str) -> list[tuple[str, str]]:
+    """(kind, name) of each facility the project text names for its site; [] when it itemises none.
+
+    A name is the source's own words: a fixed one, the whole project text (""), or the matched words ("*")."""
+    text = re.sub(r"\((speakers|premier)[^)]*\)", "", project.strip(), flags=re.IGNORECASE).strip().lower()
+    if text.startswith("20") and "construction" in text:
+        return []  # "2026 regional development policy construction": what this site builds is not stated
+    found: list[tuple[str, str]] = []
+    for pattern, kind, name in FACILITY_PHRASES:
+        if match := re.search(pattern, text):
+            entry = (kind, match.group(0) if name == "*" else name or project.strip())
+            if entry not in found:
+                found.append(entry)
+    # A site with its factories itemised does not also get the generic "factories" entry.
+    if any(kind in (Facility.Kind.FOODSTUFF, Facility.Kind.GARMENT) for kind, _name in found):
+        found = [(kind, name) for kind, name in found if kind != Facility.Kind.FACTORIES]
+    return found
 
 
 def _parse_slots(rows, county_slugs: set[str], errors) -> list[dict]:
@@ -339,4 +386,42 @@ def load_reference_data(*, directory: Path = DEFAULT_DIRECTORY) -> LoadSummary:
                 "inauguration_date", "inauguration_precision", "project", "sources", "notes",
             ],
         )  # fmt: skip
-    return LoadSummary(provinces=len(provinces), counties=len(counties), slots=len(slots), rounds=len(rounds))
+        facilities = _write_facilities(slots, county_by_slug)
+    return LoadSummary(
+        provinces=len(provinces), counties=len(counties), slots=len(slots), rounds=len(rounds), facilities=facilities
+    )
+
+
+def _write_facilities(slots: list[dict], county_by_slug: dict[str, int]) -> int:
+    """The facilities each project text names, with the slot's sources; matched on (site, kind, name) so a
+    second load changes nothing, and facilities an administrator added are never touched."""
+    slot_by_county = dict(ProgrammeSlot.objects.values_list("county_id", "pk"))
+    wanted: list[Facility] = []
+    for data in slots:
+        slot_id = slot_by_county[county_by_slug[data["county_slug"]]]
+        for kind, name in facilities_named_in(data["project"]):
+            wanted.append(
+                Facility(
+                    programme_slot_id=slot_id,
+                    kind=kind,
+                    name=name,
+                    source=data["sources"],
+                    is_from_reference_data=True,
+                )
+            )
+    Facility.objects.bulk_create(
+        wanted,
+        update_conflicts=True,
+        unique_fields=["programme_slot", "kind", "name"],
+        update_fields=["source", "is_from_reference_data"],
+    )
+    keep = {(f.programme_slot_id, f.kind, f.name) for f in wanted}
+    stale = [
+        pk
+        for pk, slot_id, kind, name in Facility.objects.filter(is_from_reference_data=True).values_list(
+            "pk", "programme_slot_id", "kind", "name"
+        )
+        if (slot_id, kind, name) not in keep
+    ]
+    Facility.objects.filter(pk__in=stale).delete()
+    return len(wanted)

@@ -22,11 +22,13 @@ from django.shortcuts import get_object_or_404
 from factories.models import (
     AnnualPlan,
     ConstructionMilestone,
+    Facility,
     Factory,
     MonthlyReport,
     RawMaterialBase,
     ReportExport,
     ReportImport,
+    SiteResponsibility,
 )
 from regional.models import County, ProgrammeRound, ProgrammeSlot, Province, User
 from regional.notifications.models import Notification
@@ -209,7 +211,23 @@ def visible_programme_slots(user) -> QuerySet[ProgrammeSlot]:
 
 
 def visible_milestones(user) -> QuerySet[ConstructionMilestone]:
-    return ConstructionMilestone.objects.all() if user.is_authenticated else ConstructionMilestone.objects.none()
+    """Milestones with their status derived from the dates as of today (see `MilestoneQuerySet.with_status`)."""
+    if not user.is_authenticated:
+        return ConstructionMilestone.objects.none()
+    return ConstructionMilestone.objects.with_status()
+
+
+def visible_facilities(user) -> QuerySet[Facility]:
+    return Facility.objects.all() if user.is_authenticated else Facility.objects.none()
+
+
+def visible_site_responsibilities(user) -> QuerySet[SiteResponsibility]:
+    return SiteResponsibility.objects.all() if user.is_authenticated else SiteResponsibility.objects.none()
+
+
+def editable_programme_slots(user) -> QuerySet[ProgrammeSlot]:
+    """Sites whose facts (dates, facilities, who answers for them) the user may complete: administrators only."""
+    return ProgrammeSlot.objects.all() if is_administrator(user) else ProgrammeSlot.objects.none()
 
 
 def visible_standings_runs(user) -> QuerySet[StandingsRun]:

@@ -43,3 +43,11 @@ def notification_emails_send_task() -> int:
 
     notification_emails_release_stuck()
     return notification_emails_send()
+
+
+@shared_task(acks_late=True)
+def review_document_build_task(document_id: int) -> int:
+    """Write a review's PDF (the national one province by province, with progress); a done one is kept."""
+    from regional.sites.review_pdf import review_document_build
+
+    return review_document_build(document_id=document_id).pk

@@ -47,7 +47,11 @@ def schedule(request):
     return render(
         request,
         "regional/schedule.html",
-        {"grid": selectors.schedule_grid(user=request.user, warnings=warnings), "warnings": warnings},
+        {
+            "grid": selectors.schedule_grid(user=request.user, warnings=warnings),
+            "warnings": [warning for warning in warnings if warning.is_departure],
+            "incomplete_rounds": [warning for warning in warnings if not warning.is_departure],
+        },
     )
 
 

@@ -1,7 +1,7 @@
 """Reads of counties and provinces: programme status, details and summaries, annotated in SQL."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import (
     Case,
@@ -20,9 +20,11 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from factories.models import ConstructionMilestone, Factory, RawMaterialBase, RawMaterialYield
+from factories.models import ConstructionMilestone, Facility, Factory, RawMaterialBase, RawMaterialYield
 from regional import scoping
 from regional.models import County, ProgrammeSlot, Province, User
+from regional.sites.bases import BaseYear, bases_chart, bases_over_time, kimhwa_base_fact
+from regional.sites.selectors import ResponsibilityLine, site_facilities, site_responsibilities
 
 
 class ProgrammeStatus:
@@ -98,6 +100,16 @@ class CountyDetail:
     factories: list[Factory]
     milestones: list[ConstructionMilestone]
     raw_material_bases: list[RawMaterialBase]
+    facilities: list[Facility] = field(default_factory=list)
+    responsibilities: list[ResponsibilityLine] = field(default_factory=list)
+    base_years: list[BaseYear] = field(default_factory=list)
+
+    def bases_chart(self) -> dict:
+        return bases_chart(self.base_years)
+
+    @property
+    def kimhwa_base_fact(self):
+        return kimhwa_base_fact(self.county)
 
 
 def county_detail(*, user: User, slug: str, today: datetime.date | None = None) -> CountyDetail:
@@ -111,12 +123,11 @@ def county_detail(*, user: User, slug: str, today: datetime.date | None = None) 
     factories = list(scoping.visible_factories(user).filter(county=county).order_by("kind", "name", "pk"))
     milestones = list(
         scoping.visible_milestones(user)
+        .with_status(today=today)
         .filter(programme_slot__county=county)
         .select_related("factory")
         .order_by(F("planned_date").asc(nulls_last=True), "kind", "pk")
     )
-    for milestone in milestones:
-        milestone.days_late = _days_late(milestone, today=today)
     bases = list(
         scoping.visible_raw_material_bases(user)
         .filter(county=county)
@@ -125,22 +136,20 @@ def county_detail(*, user: User, slug: str, today: datetime.date | None = None) 
         )
         .order_by("kind", "name", "pk")
     )
-    return CountyDetail(county=county, slot=slot, factories=factories, milestones=milestones, raw_material_bases=bases)
-
-
-def _days_late(milestone: ConstructionMilestone, *, today: datetime.date) -> int | None:
-    """Days past the planned date: met late, or still open after it. None when on time or undated."""
-    if milestone.planned_date is None:
-        return None
-    reference = milestone.actual_date
-    if reference is None and milestone.status in (
-        ConstructionMilestone.Status.SCHEDULED,
-        ConstructionMilestone.Status.LATE,
-    ):
-        reference = today
-    if reference is None or reference <= milestone.planned_date:
-        return None
-    return (reference - milestone.planned_date).days
+    facilities, responsibilities = [], []
+    if slot is not None:
+        facilities = site_facilities(user=user, slot=slot)
+        responsibilities = site_responsibilities(user=user, slot=slot)
+    return CountyDetail(
+        county=county,
+        slot=slot,
+        factories=factories,
+        milestones=milestones,
+        raw_material_bases=bases,
+        facilities=facilities,
+        responsibilities=responsibilities,
+        base_years=bases_over_time(user=user, county=county) if bases else [],
+    )
 
 
 def province_detail(*, user: User, code: str) -> Province:

@@ -60,3 +60,12 @@ def percent_of(part, whole) -> int:
         return round(100 * int(part) / int(whole)) if int(whole) else 0
     except (TypeError, ValueError):
         return 0
+
+
+@register.simple_tag
+def review_band(standing) -> str:
+    """ ", likely 78–92" where the standings carry a rank band; nothing where they do not."""
+    from regional.sites.reviews import county_band
+
+    band = county_band(standing)
+    return format_html(", {} {}", _("likely"), band) if band else ""

@@ -42,6 +42,34 @@ def slots(count, context):
         SlotBuilder(county=CountyBuilder(province=context["province"]), programme_round=RoundBuilder(year=2025))
 
 
+def facilities(count, context):
+    from factories.models import Facility
+
+    for index in range(count):
+        slot = SlotBuilder(county=CountyBuilder(province=context["province"]), programme_round=RoundBuilder(year=2025))
+        Facility.objects.create(programme_slot=slot, kind="hospital", name=f"Hospital {index}", source="https://e.org")
+
+
+def responsibilities(count, context):
+    from factories.models import SiteResponsibility
+
+    for _index in range(count):
+        slot = SlotBuilder(county=CountyBuilder(province=context["province"]), programme_round=RoundBuilder(year=2025))
+        SiteResponsibility.objects.create(
+            programme_slot=slot, role="construction_unit", name="U", source="https://e.org"
+        )
+
+
+def raw_material_years(count, context):
+    from decimal import Decimal
+
+    from factories.models import RawMaterialYield
+
+    for index in range(count):
+        base = RawMaterialBaseBuilder(county=context["county"])
+        RawMaterialYield.objects.create(base=base, year=2024, yield_tonnes=Decimal(index), area_hectares=Decimal(3))
+
+
 def factories(count, context):
     for _index in range(count):
         slot = SlotBuilder(county=CountyBuilder(province=context["province"]), programme_round=RoundBuilder(year=2025))
@@ -101,6 +129,12 @@ CASES = [
     ("factories", "/api/v1/factories/", factories, 3),
     # Expect 3 queries: token, count, page (slot, round, county, province and factory joined).
     ("milestones", "/api/v1/milestones/", milestones, 3),
+    # Expect 3 queries: token, count, page (slot, round, county, province and factory joined).
+    ("facilities", "/api/v1/facilities/", facilities, 3),
+    # Expect 3 queries: token, count, page (slot, round, county and province joined).
+    ("site-responsibilities", "/api/v1/site-responsibilities/", responsibilities, 3),
+    # Expect 3 queries: token, count, page (base, county and province joined).
+    ("raw-material-years", "/api/v1/raw-material-years/", raw_material_years, 3),
     # Expect 3 queries: token, count, page (county and province joined).
     ("raw-material-bases", "/api/v1/raw-material-bases/", raw_material_bases, 3),
     # Expect 3 queries: token, count, page (factory, county and province joined).

@@ -33,20 +33,21 @@ def test_an_analyst_reads_the_programme_the_schedule_a_county_and_filters_the_co
 
     # Then she lands on the programme page, whose chart is drawn
     expect(page.locator("h1")).to_have_text("Regional Development 20×10")
-    expect(page.get_by_test_id("total-scheduled")).to_have_text("45")
+    expect(page.get_by_test_id("total-scheduled")).to_have_text("57")
     expect(page.locator("#programme-chart")).to_have_attribute("data-ready", "true")
     expect(page.locator(".rounds-table tbody tr").first).to_contain_text("20 / 20")
 
     # When she opens the schedule, the rule checks are shown above the grid
     page.click("nav.mainnav >> text=Schedule")
-    expect(page.locator("#rule-checks-title")).to_have_text("8 departures from the programme's rules")
-    expect(page.locator(".warning-list")).to_contain_text("Ryanggang has 1 locality in 2024, not 2.")
+    expect(page.locator("#rule-checks-title")).to_have_text("5 departures from the programme's rules")
+    expect(page.locator(".rule-checks .warning-list")).to_contain_text("Ryanggang has 1 locality in 2024, not 2.")
+    expect(page.locator(".incomplete-rounds")).to_contain_text("2026 is not yet fully known: 17 of 20")
 
-    # And from the grid she opens Kusong, whose inauguration is not reported
+    # And from the grid she opens Kusong, broken ground in March 2024 and inaugurated on 30 January 2025
     page.locator(".schedule-grid a.slot-name", has_text="Kusong").click()
     expect(page.locator("h1")).to_contain_text("Kusong")
     expect(page.get_by_test_id("groundbreaking")).to_have_text("March 2024")
-    expect(page.get_by_test_id("inauguration")).to_have_text("not reported")
+    expect(page.get_by_test_id("inauguration")).to_have_text("30 January 2025")
 
     # When she searches the county list in Korean and then narrows it by province
     page.click("nav.mainnav >> text=Counties")

@@ -58,18 +58,18 @@ def test_home_shows_each_rounds_localities_and_the_progress_towards_every_city_a
     # When she opens the home page
     response = client.get(reverse("home"))
 
-    # Then the rounds carry their real counts: 2024 complete, 2025 19 of 20 + the paper mill, 2026 6 so far
+    # Then the rounds carry their real counts: 2024 and 2025 complete (+ the paper mill), 2026 17 so far (+ Riwon)
     overview = response.context["overview"]
     by_year = {r.year: r for r in overview.rounds}
     assert list(by_year) == list(range(2024, 2034))
     assert (by_year[2024].localities, by_year[2024].separate_projects) == (20, 0)
-    assert (by_year[2025].localities, by_year[2025].separate_projects) == (19, 1)
-    assert by_year[2026].localities == 6
+    assert (by_year[2025].localities, by_year[2025].separate_projects) == (20, 1)
+    assert (by_year[2026].localities, by_year[2026].separate_projects) == (17, 1)
     assert all(by_year[year].localities == 0 for year in range(2027, 2034))
     assert overview.counties_in_scope == 175
     # And the chart's series are cumulative, with the plan of 20 a year as the target for the rest
     chart = response.context["chart_data"]
-    assert chart["scheduled"][:4] == [20, 39, 45, None]
+    assert chart["scheduled"][:4] == [20, 40, 57, None]
     assert chart["plan"] == [20, 40, 60, 80, 100, 120, 140, 160, 180, 200]
     assert chart["scope"] == [175] * 10
     content = response.content.decode()
@@ -98,13 +98,13 @@ def test_schedule_shows_dates_at_the_precision_reported_and_never_guesses(refere
     response = client.get(reverse("schedule"))
 
     content = response.content.decode()
-    # Songchon's day is known, Sukchon's only its month, Kusong's inauguration is not reported
+    # Songchon's day is known, Sukchon's only its month, Rangrim's groundbreaking is not reported
     assert "28 February 2024" in content
     assert "March 2024" in content
     assert "not reported" in content
     grid = response.context["grid"]
     assert grid.years == [2022, 2024, 2025, 2026]
-    assert grid.totals() == [(2022, 0, 1, True), (2024, 20, 20, False), (2025, 19, 20, False), (2026, 6, 20, False)]
+    assert grid.totals() == [(2022, 0, 1, True), (2024, 20, 20, False), (2025, 20, 20, False), (2026, 17, 20, False)]
 
 
 def test_schedule_shows_the_rule_checks_as_warnings_and_marks_the_cells(reference_data, client, erin):
@@ -113,7 +113,8 @@ def test_schedule_shows_the_rule_checks_as_warnings_and_marks_the_cells(referenc
     response = client.get(reverse("schedule"))
 
     content = response.content.decode()
-    assert "8 departures from the programme's rules" in content
+    assert "5 departures from the programme's rules" in content
+    assert "2026 is not yet fully known: 17 of 20 localities recorded so far. Plus 1 separate project." in content
     assert "North Phyongan has 3 localities in 2024, not 2." in content
     assert "Panmun (Kaesong, 2026) is a ward, not a city or county." in content
     flagged = [
@@ -122,7 +123,7 @@ def test_schedule_shows_the_rule_checks_as_warnings_and_marks_the_cells(referenc
         for cell in cells
         if cell.warning
     ]
-    assert sorted(flagged) == [("KP-03", 2024), ("KP-07", 2025), ("KP-10", 2024), ("KP-10", 2025)]
+    assert sorted(flagged) == [("KP-03", 2024), ("KP-10", 2024), ("KP-10", 2025)]
 
 
 # --- county and province pages ------------------------------------------------------------------------
@@ -137,7 +138,7 @@ def test_county_page_shows_the_round_dates_and_sources_as_links(reference_data, 
     assert "Kusong" in content
     assert '<span class="ko" lang="ko">구성시</span>' in content
     assert '<dd class="" data-testid="groundbreaking">March 2024</dd>' in content
-    assert '<dd class="unknown" data-testid="inauguration">not reported</dd>' in content
+    assert '<dd class="" data-testid="inauguration">30 January 2025</dd>' in content
     assert 'href="http://www.spnews.co.kr/news/articleView.html?idxno=77499"' in content
     assert "196,515" in content
 
@@ -187,7 +188,6 @@ def test_county_page_lists_factories_milestones_and_bases_with_demo_rows_badged(
         kind=ConstructionMilestone.Kind.DESIGN_APPROVED,
         planned_date=datetime.date(2024, 4, 1),
         actual_date=datetime.date(2024, 4, 11),
-        status=ConstructionMilestone.Status.LATE,
     )
     RawMaterialBaseBuilder(
         county=kusong,
@@ -235,11 +235,11 @@ def test_province_page_lists_its_counties_with_round_and_factory_count(reference
         2024,
         2,
     )
-    assert counties["kp-north-phyongan-kusong"].programme_status == "broken_ground"
+    assert counties["kp-north-phyongan-kusong"].programme_status == "inaugurated"
     assert counties["kp-north-phyongan-unsan"].programme_status == "inaugurated"
     assert counties["kp-north-phyongan-sinuiju"].programme_status == "not_scheduled"
     summary = response.context["summary"]
-    assert (summary.in_scope, summary.scheduled, summary.inaugurated) == (25, 5, 2)
+    assert (summary.in_scope, summary.scheduled, summary.inaugurated) == (25, 5, 5)
     assert '<span class="ko" lang="ko">평안북도</span>' in response.content.decode()
 
 
@@ -264,9 +264,13 @@ def test_county_list_pages_by_25(reference_data, client, erin):
         ({"q": "kusong"}, ["kp-north-phyongan-kusong"]),
         ({"q": "구성"}, ["kp-north-phyongan-kusong"]),
         ({"province": "KP-15", "kind": "ward"}, ["kp-kaesong-kaephung", "kp-kaesong-panmun"]),
-        ({"year": "2026", "status": "scheduled"}, ["kp-north-hamgyong-musan", "kp-south-hwanghae-songhwa"]),
+        ({"year": "2026", "status": "scheduled"}, []),
+        (
+            {"year": "2026", "province": "KP-08"},
+            ["kp-south-hamgyong-rakwon", "kp-south-hamgyong-riwon", "kp-south-hamgyong-sinhung"],
+        ),
         ({"year": "2022"}, ["kp-kangwon-kimhwa"]),
-        ({"province": "KP-10", "status": "inaugurated"}, ["kp-ryanggang-kim-hyong-jik"]),
+        ({"province": "KP-10", "status": "inaugurated"}, ["kp-ryanggang-kim-hyong-jik", "kp-ryanggang-kim-jong-suk"]),
     ],
 )
 def test_county_list_filters_by_name_province_kind_round_and_status(
@@ -286,11 +290,11 @@ def test_county_list_counts_scope_and_status_from_the_real_data(reference_data, 
         return client.get(reverse("county_list"), query).context["page"].paginator.count
 
     assert count(kind="in_scope") == 175
-    # 47 slots, of which two are Kaesong wards: 45 cities and counties are scheduled
-    assert count(kind="in_scope", status="not_scheduled") == 175 - 45
-    assert count(year="2025") == 20
-    # 15 of 2024 and 14 of 2025 with a reported inauguration, the Unsan paper mill and the Kimhwa model
-    assert count(status="inaugurated") == 15 + 14 + 1 + 1
+    # 60 slots, of which two are Kaesong wards: 58 cities and counties are scheduled
+    assert count(kind="in_scope", status="not_scheduled") == 175 - 58
+    assert count(year="2025") == 21
+    # All 20 of 2024 and of 2025 have a reported inauguration, plus the Unsan paper mill and the Kimhwa model
+    assert count(status="inaugurated") == 20 + 20 + 1 + 1
 
 
 def test_county_list_refuses_an_unknown_filter_value_with_a_clear_error(reference_data, client, erin):
@@ -316,6 +320,6 @@ def test_pages_are_offered_in_korean_with_place_names_in_both_scripts(reference_
     assert '<html lang="ko">' in schedule
     assert "<h1>일정</h1>" in schedule
     assert ">시·군</a>" in schedule
-    assert "사업 규칙과 다른 점 8건" in schedule
+    assert "사업 규칙과 다른 점 5건" in schedule
     assert 'Kusong <span class="ko" lang="ko">구성시</span>' in county
     assert "보도되지 않음" in county

@@ -71,9 +71,10 @@ def test_schedule_query_count_does_not_grow_with_rows(db, client, erin, django_a
     _build_rows(rows)
     client_for(client, erin)
 
-    # Expect 10 queries: session, user; rule checks: rounds with counts, counts per province and year,
-    # provinces, counties scheduled twice, units not a city or county; grid: provinces, slots, rounds
-    with django_assert_num_queries(10):
+    # Expect 11 queries: session, user; rule checks: rounds with counts, separate projects per year, counts per
+    # province and year, provinces, counties scheduled twice, units not a city or county; grid: provinces, slots,
+    # rounds
+    with django_assert_num_queries(11):
         response = client.get(reverse("schedule"))
     assert sum(len(cell.slots) for _, cells in response.context["grid"].rows() for cell in cells) == rows
 
@@ -110,8 +111,9 @@ def test_county_page_query_count_does_not_grow_with_its_rows(db, client, erin, d
         RawMaterialBaseBuilder(county=county)
     client_for(client, erin)
 
-    # Expect 8 queries: session, user, county, slot, factories, milestones, bases, their yields
-    with django_assert_num_queries(8):
+    # Expect 11 queries: session, user, county, slot, factories, milestones, bases, their yields, the site's
+    # facilities and who answers for it, the bases' area and yield per year
+    with django_assert_num_queries(11):
         response = client.get(reverse("county_detail", args=[county.slug]))
     assert len(response.context["detail"].factories) == rows + 2
 

@@ -22,16 +22,14 @@ def test_real_schedule_reports_exactly_its_known_exceptions(reference_data, erin
     # When the rules are checked
     warnings = schedule_warnings(user=erin, today=TODAY)
 
-    # Then 2024's 3 in North Phyongan and 1 in Ryanggang, 2025's 19 localities with Kangwon and Ryanggang
-    # at 1, 2026's 6 so far, and the two Kaesong wards are reported; nothing else
+    # Then 2024's 3 in North Phyongan and 1 in Ryanggang, 2025's Kaesong ward and 2026's Kaesong ward are the
+    # departures; 2026 (17 of 20 known, plus Riwon's sea-farming station) is incomplete, not a departure
     assert _summary(warnings) == sorted(
         [
             (ScheduleWarning.PROVINCE_NOT_TWO, 2024, "KP-03", "", 3),
             (ScheduleWarning.PROVINCE_NOT_TWO, 2024, "KP-10", "", 1),
-            (ScheduleWarning.PROVINCE_NOT_TWO, 2025, "KP-07", "", 1),
             (ScheduleWarning.PROVINCE_NOT_TWO, 2025, "KP-10", "", 1),
-            (ScheduleWarning.YEAR_NOT_TARGET, 2025, "", "", 19),
-            (ScheduleWarning.YEAR_NOT_TARGET, 2026, "", "", 6),
+            (ScheduleWarning.ROUND_INCOMPLETE, 2026, "", "", 17),
             (ScheduleWarning.NOT_CITY_OR_COUNTY, 2025, "KP-15", "kp-kaesong-kaephung", None),
             (ScheduleWarning.NOT_CITY_OR_COUNTY, 2026, "KP-15", "kp-kaesong-panmun", None),
         ]
@@ -39,22 +37,40 @@ def test_real_schedule_reports_exactly_its_known_exceptions(reference_data, erin
     messages = {w.message for w in warnings}
     assert "North Phyongan has 3 localities in 2024, not 2." in messages
     assert "Ryanggang has 1 locality in 2024, not 2." in messages
-    assert "2025 has 19 localities, not 20." in messages
-    assert "2026 has 6 of 20 localities so far." in messages
+    assert "2026 is not yet fully known: 17 of 20 localities recorded so far. Plus 1 separate project." in messages
     assert "Kaephung (Kaesong, 2025) is a ward, not a city or county." in messages
+    assert [w.year for w in warnings if not w.is_departure] == [2026]
 
 
-def test_the_unsan_paper_mill_and_the_kimhwa_model_do_not_count_towards_the_20(reference_data, erin):
-    # Given 2025 has 19 localities plus the Unsan paper mill (a separate project)
-    assert ProgrammeSlot.objects.filter(programme_round__year=2025).count() == 20
+def test_the_separate_projects_and_the_kimhwa_model_do_not_count_towards_the_20(reference_data, erin):
+    # Given 2025 has 20 localities plus the Unsan paper mill, and 2026 17 localities plus Riwon's sea-farming station
+    assert ProgrammeSlot.objects.filter(programme_round__year=2025).count() == 21
+    assert ProgrammeSlot.objects.filter(programme_round__year=2026).count() == 18
 
     # When the rules are checked
     warnings = schedule_warnings(user=erin, today=TODAY)
 
-    # Then 2025 is short of its 20 and no warning concerns the model year
-    year_counts = {w.year: w.count for w in warnings if w.rule == ScheduleWarning.YEAR_NOT_TARGET}
-    assert year_counts[2025] == 19
+    # Then 2025 meets its 20, 2026 counts 17, and no warning concerns the model year
+    assert not [w for w in warnings if w.year == 2025 and w.rule in (ScheduleWarning.YEAR_NOT_TARGET,)]
+    assert {w.year: w.count for w in warnings if w.rule == ScheduleWarning.ROUND_INCOMPLETE} == {2026: 17}
     assert all(w.year != 2022 for w in warnings)
+
+
+def test_a_past_round_below_its_target_is_incomplete_and_its_short_provinces_are_not_blamed(db, erin):
+    # Given 2025 is over with 3 localities known in Eastland and none in Westland, target 4
+    eastland = ProvinceBuilder(code="KP-71", name_en="Eastland", kind=Province.Kind.PROVINCE)
+    ProvinceBuilder(code="KP-72", name_en="Westland", kind=Province.Kind.PROVINCE)
+    _schedule(2025, eastland, 3)
+
+    # When the rules are checked
+    warnings = schedule_warnings(user=erin, today=TODAY)
+
+    # Then the round is reported as not yet fully known, and only Eastland's excess is a departure
+    assert _summary(warnings) == [
+        (ScheduleWarning.PROVINCE_NOT_TWO, 2025, "KP-71", "", 3),
+        (ScheduleWarning.ROUND_INCOMPLETE, 2025, "", "", 3),
+    ]
+    assert [w.is_departure for w in warnings] == [False, True]
 
 
 @pytest.fixture
@@ -110,13 +126,13 @@ def test_a_round_still_being_announced_only_reports_provinces_already_over_two(t
     # When the rules are checked during 2026
     warnings = schedule_warnings(user=erin, today=TODAY)
 
-    # Then Eastland's excess and the year's shortfall are reported, Westland's 0 is not (yet)
+    # Then Eastland's excess and the round's incompleteness are reported, Westland's 0 is not (yet)
     assert _summary(warnings) == [
         (ScheduleWarning.PROVINCE_NOT_TWO, 2026, "KP-71", "", 3),
-        (ScheduleWarning.YEAR_NOT_TARGET, 2026, "", "", 3),
+        (ScheduleWarning.ROUND_INCOMPLETE, 2026, "", "", 3),
     ]
     assert [w.message for w in warnings] == [
-        "2026 has 3 of 4 localities so far.",
+        "2026 is not yet fully known: 3 of 4 localities recorded so far.",
         "Eastland has 3 localities in 2026, not 2.",
     ]
 

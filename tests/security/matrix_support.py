@@ -15,11 +15,13 @@ from django.utils import timezone
 
 from factories.models import (
     ConstructionMilestone,
+    Facility,
     LateEntryGrant,
     MonthlyPlan,
     ReportEvent,
     ReportExport,
     ReportImport,
+    SiteResponsibility,
 )
 from factories.selectors import first_of_month
 from regional.models import ProgrammeSlot, SecurityEvent, User
@@ -69,8 +71,10 @@ class World:
             path = route.pattern.replace("^", "").replace("$", "").replace("(?P<url>.*)", "no-such-page/")
             return "/" + path.replace("<path:object_id>", "1")
         if route.name.endswith("_simple_history"):
-            report = self.objects["approved"]
-            return reverse(route.name, args=[report.pk, report.history.first().history_id])
+            label = route.name.removeprefix("admin:").removesuffix("_simple_history")
+            models = {f"{model._meta.app_label}_{model._meta.model_name}": model for model in admin.site._registry}
+            sample = self.objects["admin_samples"][models[label]]
+            return reverse(route.name, args=[sample.pk, sample.history.first().history_id])
         kwargs = self.kwargs(route.name)
         return reverse(route.name, kwargs=kwargs)
 
@@ -80,6 +84,10 @@ class World:
             return self._admin_kwargs(name)
         return {
             "county_detail": {"slug": objects["alpha"].slug},
+            "sites:board_year": {"year": 2024},
+            "sites:site_detail": {"slug": objects["alpha"].slug},
+            "sites:review_detail": {"year": 2024, "period": "half", "scope": objects["north"].code},
+            "sites:review_document": {"pk": objects["review_document"].pk},
             "province_detail": {"code": objects["north"].code},
             "reports:report_entry": {"factory_code": objects["factory"].code, "month": objects["this_month"]},
             "reports:report_entry_check": {"factory_code": objects["factory"].code, "month": objects["this_month"]},
@@ -108,6 +116,10 @@ class World:
             "api:programme-slot-detail": {"pk": objects["slot"].pk},
             "api:factory-detail": {"code": objects["factory"].code},
             "api:milestone-detail": {"pk": objects["milestone"].pk},
+            "api:facility-detail": {"pk": objects["admin_samples"][Facility].pk},
+            "api:site-responsibility-detail": {"pk": objects["admin_samples"][SiteResponsibility].pk},
+            "api:raw-material-year-detail": {"pk": objects["raw_material_year"].pk},
+            "api:review": {"year": 2024, "period": "half", "scope": objects["north"].code},
             "api:raw-material-base-detail": {"pk": objects["base"].pk},
             "api:annual-plan-detail": {"pk": objects["plan"].pk},
             "api:report-detail": {"pk": objects["draft"].pk},
@@ -142,7 +154,14 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
     slot = ProgrammeSlot.objects.create(programme_round=programme_round, county=alpha_county)
     factory = FactoryBuilder(code="alpha-foodstuff", county=alpha_county, programme_slot=slot)
     milestone = ConstructionMilestone.objects.create(programme_slot=slot, kind="design_approved")
+    facility = Facility.objects.create(
+        programme_slot=slot, kind="hospital", name="Alpha hospital", source="https://e.org"
+    )
+    responsibility = SiteResponsibility.objects.create(
+        programme_slot=slot, role="construction_unit", name="Unit 1", source="https://e.org"
+    )
     base = RawMaterialBaseBuilder(county=alpha_county)
+    raw_material_year = base.yields.create(year=2024, yield_tonnes=1, area_hectares=2)
     plan = AnnualPlanBuilder(factory=factory, year=2025)
     monthly_plan = MonthlyPlan.objects.create(
         annual_plan=plan, month_number=1, planned_output_value_thousand_won=1, planned_physical_output=1
@@ -181,6 +200,11 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
     from rest_framework.authtoken.models import Token, TokenProxy
 
     token = Token.objects.create(user=bob)
+    from regional.models import ReviewDocument
+
+    review_document = ReviewDocument.objects.create(
+        year=2024, period="year", scope="national", language="en", requested_by=frank
+    )
     samples = {
         apps.get_model("regional", "Province"): north_province,
         apps.get_model("regional", "County"): alpha_county,
@@ -190,6 +214,8 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
         SecurityEvent: security_event,
         apps.get_model("factories", "Factory"): factory,
         ConstructionMilestone: milestone,
+        Facility: facility,
+        SiteResponsibility: responsibility,
         apps.get_model("factories", "RawMaterialBase"): base,
         apps.get_model("factories", "AnnualPlan"): plan,
         MonthlyPlan: monthly_plan,
@@ -229,6 +255,8 @@ def build_world(*, alpha_county, beta_county, gamma_county, north_province, alic
             "slot": slot,
             "factory": factory,
             "milestone": milestone,
+            "review_document": review_document,
+            "raw_material_year": raw_material_year,
             "base": base,
             "plan": plan,
             "draft": draft,

@@ -118,6 +118,20 @@ EXPECTED = {
     "admin:factories_constructionmilestone_delete": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/constructionmilestone/1/delete/
     "admin:factories_constructionmilestone_change": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/constructionmilestone/1/change/
     "admin/factories/constructionmilestone/<path:object_id>/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /admin/factories/constructionmilestone/1/
+    "admin:factories_facility_changelist": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/
+    "admin:factories_facility_add": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/
+    "admin:factories_facility_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/
+    "admin:factories_facility_delete": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/
+    "admin:factories_facility_change": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/
+    "admin:factories_facility_simple_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/facility/1/history/1/
+    "admin/factories/facility/<path:object_id>/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /admin/factories/facility/1/
+    "admin:factories_siteresponsibility_changelist": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
+    "admin:factories_siteresponsibility_add": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
+    "admin:factories_siteresponsibility_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
+    "admin:factories_siteresponsibility_delete": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
+    "admin:factories_siteresponsibility_change": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/
+    "admin:factories_siteresponsibility_simple_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/siteresponsibility/1/history/1/
+    "admin/factories/siteresponsibility/<path:object_id>/": {"GET": (302, 302, 302, 302, 302, 302), "POST": (302, 302, 302, 302, 302, 302)},  # /admin/factories/siteresponsibility/1/
     "admin:factories_rawmaterialbase_changelist": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/rawmaterialbase/
     "admin:factories_rawmaterialbase_add": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/rawmaterialbase/add/
     "admin:factories_rawmaterialbase_history": {"GET": (302, 302, 302, 302, 302, 200), "POST": (302, 302, 302, 302, 302, 200)},  # /admin/factories/rawmaterialbase/1/history/
@@ -198,6 +212,13 @@ EXPECTED = {
     "api:factory-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/factories/alpha-foodstuff/
     "api:milestone-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/milestones/
     "api:milestone-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/milestones/1/
+    "api:facility-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/facilities/
+    "api:facility-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/facilities/1/
+    "api:site-responsibility-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/site-responsibilities/
+    "api:site-responsibility-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/site-responsibilities/1/
+    "api:raw-material-year-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/raw-material-years/
+    "api:raw-material-year-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/raw-material-years/1/
+    "api:review": {"GET": (401, 403, 200, 403, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/reviews/2024/half/KP-61/
     "api:raw-material-base-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/raw-material-bases/
     "api:raw-material-base-detail": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/raw-material-bases/1/
     "api:annual-plan-list": {"GET": (401, 200, 200, 200, 200, 200), "POST": (401, 405, 405, 405, 405, 405)},  # /api/v1/annual-plans/
@@ -262,6 +283,14 @@ EXPECTED = {
     "county_list": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /counties/
     "county_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /counties/kp-northland-alpha/
     "province_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /provinces/KP-61/
+    "sites:board": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /sites/
+    "sites:board_year": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /sites/round/2024/
+    "sites:site_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /sites/kp-northland-alpha/
+    "sites:missing_facts": {"GET": (302, 403, 403, 403, 403, 200), "POST": (302, 403, 403, 403, 403, 404)},  # /sites/missing-facts/
+    "sites:review_index": {"GET": (302, 403, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /sites/reviews/
+    "sites:review_generate": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 403, 403, 302, 302)},  # /sites/reviews/national/
+    "sites:review_document": {"GET": (302, 404, 404, 404, 404, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /sites/reviews/documents/1/
+    "sites:review_detail": {"GET": (302, 403, 200, 403, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /sites/reviews/2024/half/KP-61/
     "login": {"GET": (200, 302, 302, 302, 302, 302), "POST": (200, 302, 302, 302, 302, 302)},  # /login/
     "logout": {"GET": (405, 405, 405, 405, 405, 405), "POST": (302, 302, 302, 302, 302, 302)},  # /logout/
 }
