@@ -48,7 +48,8 @@ class AnalyticsView(ApiViewMixin, APIView):
         responses={200: AnalyticsSerializer},
     )
     def get(self, request):
-        params = AnalyticsQuerySerializer(data=request.query_params)
+        # A plain dict: an empty parameter (`?rows=`) is then refused, not replaced by the default.
+        params = AnalyticsQuerySerializer(data=request.query_params.dict())
         params.is_valid(raise_exception=True)
         data = params.validated_data
         table = pivot(

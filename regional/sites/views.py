@@ -23,7 +23,8 @@ from regional.tasks import review_document_build_task
 def board(request, year: int | None = None):
     province_code = request.GET.get("province", "").strip()[:10]
     board = selectors.construction_board(user=request.user, year=year, province_code=province_code)
-    if board.year not in board.rounds:
+    if year is not None and board.year not in board.rounds:
+        # Only a round asked for by its year is missing; with no round yet the board shows its empty state.
         raise Http404(_("No round of that year."))
     if province_code and province_code not in {p.code for p in board.provinces}:
         messages.error(request, _("No site of %(year)s in that province.") % {"year": year})
@@ -116,6 +117,15 @@ def _require_review_access(user, scope: str) -> None:
     scoping.require(False, _("Your role may not read this review."))
 
 
+def _readable_review_provinces(user):
+    provinces = scoping.visible_provinces(user).order_by("code")
+    if scoping.is_analyst(user) or scoping.is_administrator(user):
+        return provinces
+    if scoping.is_provincial_official(user):
+        return provinces.filter(pk=user.province_id)
+    return provinces.none()
+
+
 @login_required
 @require_http_methods(["GET"])
 def review_index(request):
@@ -127,7 +137,8 @@ def review_index(request):
         "sites/review_index.html",
         {
             "years": [year for year in selectors.board_rounds(user=request.user) if year >= 2024],
-            "provinces": scoping.visible_provinces(request.user).order_by("code"),
+            # Only the reviews the reader may open: a provincial official's own province, not links that refuse.
+            "provinces": _readable_review_provinces(request.user),
             "documents": ReviewDocument.objects.filter(requested_by=request.user).defer("pdf")[:10],
             "can_read_national": scoping.is_analyst(request.user) or scoping.is_administrator(request.user),
             "own_province": request.user.province if scoping.is_provincial_official(request.user) else None,

@@ -134,3 +134,10 @@ def test_the_pivot_costs_the_same_queries_at_2_and_20_rows(
         response = client.get(reverse("pivot"), {"rows": "county", "columns": "month", "year": 2025})
     assert len(response.context["table"].row_keys) == counties
     assert MonthlyReport.objects.count() == counties
+
+
+def test_an_empty_dimension_is_refused_not_defaulted(erin):
+    api = APIClient()
+    api.force_authenticate(erin)
+    response = api.get(reverse("api:analytics"), {"rows": ""})
+    assert response.status_code == 400 and "rows" in response.json()

@@ -52,7 +52,7 @@ def test_an_analyst_reads_the_programme_the_schedule_a_county_and_filters_the_co
     # When she searches the county list in Korean and then narrows it by province
     page.click("nav.mainnav >> text=Counties")
     expect(page.get_by_test_id("result-count")).to_have_text("215 units")
-    page.fill("input[name=q]", "성")
+    page.fill("main input[name=q]", "성")
     page.click("form.filters button[type=submit]")
     expect(page.get_by_test_id("result-count")).to_have_text("16 units")
     page.select_option("select[name=province]", "KP-02")

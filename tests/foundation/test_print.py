@@ -9,6 +9,7 @@ from django.core.management import call_command
 from factories.demo import demo_password
 from factories.models import MonthlyReport
 from standings.models import StandingsRun
+from standings.views import NATIONAL_PAGE_SIZE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,13 +39,19 @@ def test_the_pages_people_print_come_out_whole_on_a4(demo_site, live_server, bro
     report = MonthlyReport.objects.filter(factory__county__province__code="KP-02").order_by("-month", "pk").first()
     run = StandingsRun.objects.order_by("-year", "-created_at").first()
     last_ranked = run.county_standings.filter(is_ranked=True).order_by("rank").last()
+    # The national table shows NATIONAL_PAGE_SIZE counties a page: the last ranked one is on the last page.
+    last_page = -(-run.county_standings.filter(is_ranked=True).count() // NATIONAL_PAGE_SIZE)
     # (address, what must be on paper, most pages it may take)
     pages = [
         (f"/reports/{report.pk}/", [report.factory.name, "Output value (thousand won)", "DEMO"], 2),
         ("/reports/review/", ["Review queue", "DEMO"], 4),
         ("/counties/kp-south-phyongan-songchon/", ["Songchon", "Construction milestones", "DEMO"], 3),
         # The last ranked county of the nation: the whole table is printed, with its last column.
-        (f"/standings/?year={run.year}", [last_ranked.county.name_en, str(last_ranked.composite), "DISCIPLINE"], 10),
+        (
+            f"/standings/?year={run.year}&page={last_page}",
+            [last_ranked.county.name_en, str(last_ranked.composite), "DISCIPLINE"],
+            10,
+        ),
         (f"/standings/provinces/KP-02/?year={run.year}", ["South Phyongan", "COMPOSITE"], 3),
     ]
     context = browser.new_context(viewport={"width": 1280, "height": 900})

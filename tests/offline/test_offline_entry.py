@@ -7,13 +7,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from factories.models import MonthlyReport
-from factories.selectors import first_of_month
 from factories.services import report_save_draft
-from tests.builders import PASSWORD, AnnualPlanBuilder, FactoryBuilder
+from tests.builders import LONG_ENTRY_DAYS, PASSWORD, AnnualPlanBuilder, FactoryBuilder, reporting_month
 from tests.offline.conftest import Connection
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,8 +28,10 @@ FIGURES = {
 
 
 @pytest.fixture
-def month():
-    return first_of_month(timezone.localdate())
+def month(settings):
+    """Last month: ended, so it can be submitted, and open for entry with a long entry period."""
+    settings.REPORT_ENTRY_DAYS_AFTER_MONTH_END = LONG_ENTRY_DAYS
+    return reporting_month()
 
 
 @pytest.fixture

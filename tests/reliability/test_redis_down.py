@@ -9,7 +9,6 @@ import time
 import urllib.request
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 from rest_framework.authtoken.models import Token
@@ -17,7 +16,7 @@ from rest_framework.authtoken.models import Token
 from factories.models import MonthlyReport, ReportEvent
 from standings.models import RecomputeRequest, StandingsRun
 from standings.services import RecomputeOutcome, standings_recompute
-from tests.builders import PASSWORD, MonthlyReportBuilder, reporting_month
+from tests.builders import LONG_ENTRY_DAYS, PASSWORD, MonthlyReportBuilder, reporting_month
 from tests.reliability.processes import (
     VENV_BIN,
     CeleryWorker,
@@ -118,8 +117,11 @@ def _api(web, user, method, path, payload=None) -> tuple[int, dict]:
 
 
 def test_reports_submitted_and_approved_while_redis_is_down_are_all_kept_and_computed_once_it_is_back(
-    programme, alice, bob, carol, redis_server, web, worker, browser
+    programme, alice, bob, carol, redis_server, web, worker, browser, settings
 ):
+    # The clean recompute at the end runs here: the same entry period as the web server and the worker, so the
+    # same months count as closed (methodology v1.1).
+    settings.REPORT_ENTRY_DAYS_AFTER_MONTH_END = LONG_ENTRY_DAYS
     this_month = reporting_month()  # ended, so it can be submitted; open with the web server's long entry period
     alpha, beta = programme["Alpha"], programme["Beta"]
     durations: list[float] = []

@@ -43,7 +43,7 @@ def test_a_county_officials_home_lists_reports_due_returned_and_drafts(client, a
 def test_a_provincial_officials_home_shows_the_queue_and_the_counties_still_missing(
     client, carol, alpha_county, beta_county, open_month
 ):
-    month_due = add_months(open_month, -1)
+    month_due = open_month  # the month now being reported: last month, ended and still open for entry
     alpha = FactoryBuilder(county=alpha_county, name="Alpha Foodstuff Factory", design_capacity=Decimal(6000))
     FactoryBuilder(county=beta_county, name="Beta Garment Factory")
     MonthlyReportBuilder(factory=alpha, month=month_due, submitted=True)

@@ -255,7 +255,7 @@ EXPECTED = {
     "reports:completeness": {"GET": (302, 403, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/completeness/
     "reports:report_import": {"GET": (302, 403, 200, 200, 403, 200), "POST": (302, 403, 400, 400, 403, 400)},  # /reports/import/
     "reports:report_import_template": {"GET": (302, 403, 200, 200, 403, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/import/template.csv
-    "reports:report_import_template_xlsx": {"GET": (302, 403, 200, 200, 403, 200), "POST": (302, 403, 200, 200, 403, 200)},  # /reports/import/template.xlsx
+    "reports:report_import_template_xlsx": {"GET": (302, 403, 200, 200, 403, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/import/template.xlsx
     "reports:report_recall": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 302, 403, 404, 404, 403)},  # /reports/2/recall/
     "reports:report_import_commit": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 400, 404, 403, 404)},  # /reports/import/1/commit/
     "reports:report_export_csv": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/export.csv
