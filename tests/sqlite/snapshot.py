@@ -11,7 +11,14 @@ from django.db import models
 
 from standings.models import CountyStanding, StandingsRun
 
-SKIPPED_RUN_FIELDS = {"cutoff_at", "created_at", "duration_milliseconds", "triggered_by", "previous_run"}
+SKIPPED_RUN_FIELDS = {
+    "cutoff_at",
+    "created_at",
+    "duration_milliseconds",
+    "band_milliseconds",
+    "triggered_by",
+    "previous_run",
+}
 
 
 def _reference(related) -> str | int | None:
@@ -30,7 +37,7 @@ def _plain(instance, skipped: set[str] = frozenset()) -> dict:
     for field in instance._meta.concrete_fields:
         if field.primary_key or field.name in skipped or isinstance(field, models.DateTimeField):
             continue
-        if field.name == "duration_milliseconds":
+        if field.name in ("duration_milliseconds", "band_milliseconds"):
             continue
         if isinstance(field, models.ForeignKey):
             if field.related_model is not StandingsRun:

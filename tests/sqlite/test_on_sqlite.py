@@ -85,8 +85,8 @@ def test_an_import_writes_new_reports_through_the_orm_with_history_and_events(no
     assert str(reports[2].output_value_thousand_won) == "10000.50"
     assert reports[2].comment == "paper form"
     assert reports[3].history.latest().history_change_reason == "CSV import q1.csv"
-    # An approved row is recorded as approved only, as on PostgreSQL.
-    assert ReportEvent.objects.filter(kind="submitted", actor=carol).count() == 2
+    # An approved row is recorded as submitted and approved, as in the workflow and on PostgreSQL.
+    assert ReportEvent.objects.filter(kind="submitted", actor=carol).count() == 3
     assert ReportEvent.objects.filter(kind="approved", actor=carol, reason="CSV import q1.csv").count() == 1
 
 
