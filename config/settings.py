@@ -322,9 +322,11 @@ REPORT_ENTRY_DAYS_AFTER_MONTH_END = env.int("REPORT_ENTRY_DAYS_AFTER_MONTH_END",
 # Counties still missing reports are reminded this many days before a month's entry period closes.
 NOTIFY_DEADLINE_DAYS_BEFORE = env.int("NOTIFY_DEADLINE_DAYS_BEFORE", default=3)
 
-# E-mail: EMAIL_URL as django-environ reads it, e.g. smtp+tls://user:password@mail.example:587; without it
-# (make run) mails are printed on the console. Django 6.1's MAILERS form of the same settings.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# E-mail: EMAIL_URL as django-environ reads it, e.g. smtp+tls://user:password@mail.example:587. Without it, `make
+# run` (DEBUG on) prints mails on the console, and production hands them to the host's own mail server on port 25,
+# as Django does by default (a console backend in production would lose every notification e-mail silently).
+# Django 6.1's MAILERS form of the same settings.
+_email = env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25")
 MAILERS = {
     "default": {
         "BACKEND": _email["EMAIL_BACKEND"],

@@ -17,8 +17,6 @@ def _production_environment() -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),  # 86 random characters
         "DJANGO_ALLOWED_HOSTS": "regional.example.org",
         "DATABASE_URL": "sqlite:////tmp/regional-security-deploy-check.sqlite3",
-        # Production sends its notifications through a real mail server (the console backend fails the check).
-        "EMAIL_URL": "smtp+tls://regional:secret@mail.example.org:587",
     }
 
 
@@ -36,6 +34,38 @@ def test_check_deploy_passes_with_production_settings_at_warning_level():
     # Then there is no warning at all
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "System check identified no issues (0 silenced)." in completed.stdout
+
+
+MAILER_SCRIPT = """
+import django
+django.setup()
+from django.conf import settings
+mailer = settings.MAILERS["default"]
+print(mailer["BACKEND"], mailer["OPTIONS"].get("host"), mailer["OPTIONS"].get("port"), mailer["OPTIONS"].get("use_tls"))
+"""
+
+
+def _production_mailer(**extra_environment: str) -> str:
+    completed = subprocess.run(
+        [sys.executable, "-c", MAILER_SCRIPT],
+        cwd=settings.BASE_DIR,
+        env=_production_environment() | {"DJANGO_SETTINGS_MODULE": "config.settings"} | extra_environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout.strip()
+
+
+def test_production_without_a_mail_setting_sends_through_the_local_mail_server_not_the_console():
+    # A console backend in production would drop every notification e-mail into a log nobody reads.
+    assert _production_mailer() == "django.core.mail.backends.smtp.EmailBackend localhost 25 False"
+
+
+def test_production_mail_server_comes_from_email_url():
+    mailer = _production_mailer(EMAIL_URL="smtp+tls://regional:secret@mail.example.org:587")
+    assert mailer == "django.core.mail.backends.smtp.EmailBackend mail.example.org 587 True"
 
 
 def test_production_refuses_to_start_without_a_secret_key():
