@@ -1,6 +1,7 @@
 import csv
 import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
@@ -10,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
+from factories.analysis.choropleth import choropleth
 from factories.analysis.factory_page import factory_page
-from factories.analysis.forms import PivotForm
+from factories.analysis.forms import MapForm, PivotForm
 from factories.analysis.pivot import MEASURES, RATIO_MEASURES, ROWS, pivot
 from regional import scoping
 from regional.spreadsheets import neutralise_formula
+from standings import selectors as standings_selectors
 
 
 @login_required
@@ -118,3 +121,21 @@ def _export(table, file_format: str):
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     workbook.save(response)
     return response
+
+
+@login_required
+@require_GET
+def county_map(request):
+    years = standings_selectors.standings_years(user=request.user)
+    form = MapForm(request.GET.dict(), default_year=years[0] if years else datetime.date.today().year - 1)
+    view = choropleth(user=request.user, query=form.map_query()) if form.is_valid() else None
+    return render(request, "factories/map.html", {"form": form, "view": view, "explorer_query": _explorer_query(view)})
+
+
+def _explorer_query(view) -> str:
+    """The explorer view behind a report measure's map, for the "open in the explorer" link."""
+    if view is None or view.query.is_standings:
+        return ""
+    return urlencode(
+        {"measure": view.query.measure, "rows": view.query.level, "columns": "month", "year": view.query.year}
+    )
