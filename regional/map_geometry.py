@@ -133,34 +133,56 @@ def map_geometry(located: list[LocatedCounty]) -> MapGeometry:
     return _map_geometry(tuple(sorted(located, key=lambda county: county.county_id)))
 
 
-@functools.lru_cache(maxsize=4)
-def _map_geometry(located: tuple[LocatedCounty, ...]) -> MapGeometry:
-    outline = shapely.transform(national_outline_degrees(), lambda points: _project_array(points))
+@dataclass(frozen=True)
+class CellGeometries:
+    """The shapes behind the SVG (shapely geometries in SVG coordinates), for the geometry's tests."""
+
+    height: int
+    outline: object
+    sites: dict[int, Point]
+    cells: dict[int, object]
+
+
+def cell_geometries(located: list[LocatedCounty]) -> CellGeometries:
+    """Each located county's Voronoi cell clipped to the national outline, in SVG coordinates."""
+    outline = shapely.transform(national_outline_degrees(), _project_array)
     min_x, min_y, max_x, max_y = outline.bounds
     scale = (MAP_WIDTH - 2 * MAP_MARGIN) / (max_x - min_x)
     height = round((max_y - min_y) * scale + 2 * MAP_MARGIN)
 
     def to_svg(geometry):
-        return shapely.transform(
-            geometry,
-            lambda points: (points - [min_x, min_y]) * scale + MAP_MARGIN,
-        )
+        return shapely.transform(geometry, lambda points: (points - [min_x, min_y]) * scale + MAP_MARGIN)
 
     outline_svg = to_svg(outline)
+    sites = {
+        county.county_id: to_svg(Point(_project(float(county.longitude), float(county.latitude)))) for county in located
+    }
     cells: dict[int, object] = {}
-    if located:
-        sites = [to_svg(Point(_project(float(c.longitude), float(c.latitude)))) for c in located]
-        # Two counties on one point would share a cell; the reference data has none (a test keeps it so).
+    # Counties on one point (none in the reference data; a test keeps it so) would share one cell.
+    points = sorted({(site.x, site.y) for site in sites.values()})
+    if len(points) < 2:
+        point_cells = {point: outline_svg.envelope.buffer(MAP_WIDTH) for point in points}
+    else:
         voronoi = shapely.voronoi_polygons(
-            MultiPoint(sites), extend_to=outline_svg.envelope.buffer(MAP_WIDTH), ordered=True
+            MultiPoint(points), extend_to=outline_svg.envelope.buffer(MAP_WIDTH), ordered=True
         )
-        for county, site, cell in zip(located, sites, voronoi.geoms, strict=True):
-            clipped = cell.intersection(outline_svg)
-            if not outline_svg.contains(site):
-                # An island county off the 1:50m coastline (Sindo): a small disc at its centroid, so it can be
-                # seen and clicked.
-                clipped = clipped.union(cell.intersection(site.buffer(ISLAND_RADIUS)))
-            cells[county.county_id] = shapely.make_valid(clipped)
+        point_cells = dict(zip(points, voronoi.geoms, strict=True))
+    for county in located:
+        site = sites[county.county_id]
+        cell = point_cells[(site.x, site.y)]
+        clipped = cell.intersection(outline_svg)
+        if not outline_svg.contains(site):
+            # An island county off the 1:50m coastline (Sindo): a small disc at its centroid, so it can be seen
+            # and clicked.
+            clipped = clipped.union(cell.intersection(site.buffer(ISLAND_RADIUS)))
+        cells[county.county_id] = shapely.make_valid(clipped)
+    return CellGeometries(height=height, outline=outline_svg, sites=sites, cells=cells)
+
+
+@functools.lru_cache(maxsize=4)
+def _map_geometry(located: tuple[LocatedCounty, ...]) -> MapGeometry:
+    geometries = cell_geometries(list(located))
+    outline_svg, cells, height = geometries.outline, geometries.cells, geometries.height
     provinces: dict[int, object] = {}
     for province_id in sorted({county.province_id for county in located}):
         members = [cells[county.county_id] for county in located if county.province_id == province_id]

@@ -247,6 +247,7 @@ EXPECTED = {
     "search": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /search/
     "factory_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /factories/alpha-foodstuff/
     "pivot": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /explore/
+    "map": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /explore/map/
     "reports:this_month": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/this-month/
     "reports:report_entry_check": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 200, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/check/
     "reports:report_entry": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 400, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/
