@@ -24,7 +24,7 @@ NORTH_KOREA_ISO_NUMERIC = "408"
 # within a few percent of true over the country, which is all an approximate map needs.
 LONGITUDE_FACTOR = math.cos(math.radians(40))
 MAP_WIDTH = 600
-MAP_MARGIN = 8
+MAP_MARGIN = 14
 ISLAND_RADIUS = 5
 
 

@@ -87,8 +87,17 @@ def pivot_explorer(request):
             "is_ratio": table is not None and table.query.measure in RATIO_MEASURES,
             "query_string": request.GET.urlencode(),
             "rows_label": {key: label for key, (label, _fields) in ROWS.items()}.get(form.data.get("rows"), ""),
+            "map_query": _map_query(table),
         },
     )
+
+
+def _map_query(table) -> str:
+    """The same measure and year on the map, by province when the rows are provinces, else by county."""
+    if table is None or not table.query.year:
+        return ""
+    level = "province" if table.query.rows == "province" else "county"
+    return urlencode({"measure": table.query.measure, "year": table.query.year, "level": level})
 
 
 class _Echo:

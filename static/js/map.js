@@ -7,6 +7,14 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!info || !areas.length) return;
   const hint = info.querySelector(".map-info-hint");
   const body = info.querySelector(".map-info-body");
+  // On a phone the box floats at the bottom of the screen over the map; the close button puts it back.
+  const close = info.querySelector(".map-info-close");
+  close.addEventListener("click", () => {
+    info.classList.remove("is-showing");
+    close.hidden = true;
+    if (selected) selected.classList.remove("is-selected");
+    selected = null;
+  });
   let selected = null;
   let lastPointerType = "mouse";
   // Whether the area was already selected when the finger came down (a tap also focuses the link first).
@@ -19,6 +27,8 @@ document.addEventListener("DOMContentLoaded", () => {
     info.querySelector(".map-info-link").setAttribute("href", area.getAttribute("href"));
     hint.hidden = true;
     body.hidden = false;
+    close.hidden = false;
+    info.classList.add("is-showing");
   }
 
   function select(area) {
