@@ -161,6 +161,14 @@ def test_standings_are_refused_at_province_level_and_the_counties_are_shown(clie
     assert 'data-testid="map-province-refused"' in response.content.decode()
 
 
+@pytest.mark.django_db
+def test_an_unknown_measure_is_a_form_error_not_a_default(client, erin):
+    client_for(client, erin)
+    response = client.get(reverse("map"), {"measure": "happiness", "year": 2025})
+    assert response.status_code == 200 and response.context["view"] is None
+    assert "happiness" in response.content.decode() and 'class="errorlist"' in response.content.decode()
+
+
 # --- scope ---------------------------------------------------------------------------------------------------
 
 
