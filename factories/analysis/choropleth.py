@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from factories.analysis.pivot import MEASURES as PIVOT_MEASURES
@@ -44,11 +45,16 @@ STANDINGS_MEASURES = {
 MEASURES = {**STANDINGS_MEASURES, **PIVOT_MEASURES}
 LEVELS = {"county": _("Counties"), "province": _("Provinces")}
 # The whole year, a quarter ("q1") or a month ("m01") of it: pivot measures only.
-PERIODS = {
-    "": _("whole year"),
-    **{f"q{quarter}": format_lazy("{} {}", _("Quarter"), quarter) for quarter in range(1, 5)},
-    **{f"m{month:02d}": format_lazy("{} {}", _("Month"), month) for month in range(1, 13)},
-}
+PERIOD_KEYS = ["", *(f"q{quarter}" for quarter in range(1, 5)), *(f"m{month:02d}" for month in range(1, 13))]
+
+
+def period_label(key: str) -> str:
+    """A period in the reader's language ("Quarter 2", "2분기"); built per request, the numbers sit inside."""
+    if key.startswith("q"):
+        return gettext("Quarter %(number)s") % {"number": int(key[1:])}
+    if key.startswith("m"):
+        return gettext("Month %(number)s") % {"number": int(key[1:])}
+    return gettext("whole year")
 
 
 class AreaState:
@@ -169,7 +175,7 @@ def choropleth(*, user, query: MapQuery) -> MapView:
     view = MapView(
         query=query,
         measure_label=str(MEASURES[query.measure]),
-        period_label="" if query.is_standings else str(PERIODS.get(query.period, "")),
+        period_label="" if query.is_standings else period_label(query.period),
         width=geometry.width,
         height=geometry.height,
         outline_path=geometry.outline_path,

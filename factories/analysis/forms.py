@@ -1,7 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from factories.analysis.choropleth import LEVELS, PERIODS, PIVOT_MEASURES, STANDINGS_MEASURES, MapQuery
+from factories.analysis.choropleth import (
+    LEVELS,
+    PERIOD_KEYS,
+    PIVOT_MEASURES,
+    STANDINGS_MEASURES,
+    MapQuery,
+    period_label,
+)
 from factories.analysis.pivot import COLUMNS, MEASURES, ROWS, PivotQuery
 from factories.models import FactoryKind
 
@@ -61,7 +68,7 @@ class MapForm(forms.Form):
             (_("Standings"), list(STANDINGS_MEASURES.items())),
             (_("Approved reports"), list(PIVOT_MEASURES.items())),
         ]
-        self.fields["period"].choices = list(PERIODS.items())
+        self.fields["period"].choices = [(key, period_label(key)) for key in PERIOD_KEYS]
         self.fields["level"].choices = list(LEVELS.items())
 
     def map_query(self):
