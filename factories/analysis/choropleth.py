@@ -17,6 +17,7 @@ is drawn as such, not as unknown.
 import bisect
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -118,6 +119,7 @@ class MapView:
     run: object = None
     has_demo: bool = False
     is_province_level_refused: bool = False
+    own_unit_path: str = ""
     counts: dict = field(default_factory=dict)
 
     @property
@@ -183,6 +185,7 @@ def choropleth(*, user, query: MapQuery) -> MapView:
         areas=[],
         legend=[],
         is_province_level_refused=is_province_level_refused,
+        own_unit_path=_own_unit_path(geometry, user),
     )
     if query.is_standings:
         _fill_from_standings(view, areas, user=user, query=query)
@@ -195,6 +198,15 @@ def choropleth(*, user, query: MapQuery) -> MapView:
         for state in (AreaState.VALUE, AreaState.NO_DATA, AreaState.OUT_OF_SCOPE)
     }
     return view
+
+
+def _own_unit_path(geometry, user) -> str:
+    """An official's own county or province, outlined on the map as the standings tables mark it."""
+    if scoping.is_county_official(user) and user.county_id in geometry.counties:
+        return geometry.counties[user.county_id].path
+    if scoping.is_provincial_official(user) and user.province_id in geometry.provinces:
+        return geometry.provinces[user.province_id].path
+    return ""
 
 
 def _fill_from_standings(view: MapView, areas: dict[str, MapArea], *, user, query: MapQuery) -> None:
@@ -267,8 +279,18 @@ def _fill_from_reports(view: MapView, areas: dict[str, MapArea], counties, *, us
 
 
 def class_indexes(values: list, count: int = CLASS_COUNT) -> list[int]:
-    """Each value's quantile class, 1 (lowest fifth) to `count` (highest); equal values share a class."""
+    """Each value's quantile class, 1 (lowest fifth) to `count` (highest); equal values share a class.
+
+    With fewer values than classes, the values are spread over the scale (lowest 1, highest `count`), and a lone
+    value sits in the middle: the lightest class alone would look like no value at all.
+    """
     ordered = sorted(values)
+    if len(ordered) < count:
+        if len(set(ordered)) == 1:
+            return [(count + 1) // 2 for _value in values]
+        return [
+            1 + round(Fraction(bisect.bisect_left(ordered, value) * (count - 1), len(ordered) - 1)) for value in values
+        ]
     return [bisect.bisect_left(ordered, value) * count // len(ordered) + 1 for value in values]
 
 

@@ -92,7 +92,9 @@ def test_the_darkest_class_holds_the_best_ranks_and_the_legend_says_quantiles(cl
     assert 'class="area class-5"' in response.content.decode()
     assert "Classes are quantiles" in response.content.decode()
     assert class_indexes([1, 2, 3, 4, 5]) == [1, 2, 3, 4, 5]
-    assert class_indexes([7, 7, 7, 9]) == [1, 1, 1, 4]  # equal values share a class
+    assert class_indexes([7, 7, 7, 7, 7, 9]) == [1, 1, 1, 1, 1, 5]  # equal values share a class
+    assert class_indexes([30, 10, 20]) == [5, 1, 3]  # fewer values than classes: spread over the scale
+    assert class_indexes([42]) == [3]
 
 
 @pytest.fixture
@@ -183,6 +185,18 @@ def test_a_county_official_sees_only_the_own_countys_report_figures(client, alic
     html = response.content.decode()
     assert "12,000.00" not in html and "7,000.00" not in html  # Beta's and Gamma's sums appear nowhere
     assert "outside your reporting scope" in html
+
+
+@pytest.mark.django_db
+def test_an_officials_own_unit_is_outlined(client, alice, carol, approved_reports):
+    client_for(client, alice)
+    response = client.get(reverse("map"), {"measure": "rank", "year": 2025})
+    alpha = _areas(response)["kp-northland-alpha"]
+    assert response.context["view"].own_unit_path == alpha.shape.path
+    assert f'<path class="own-unit" d="{alpha.shape.path}">' in response.content.decode()
+    client_for(client, carol)
+    response = client.get(reverse("map"), {"measure": "output_value", "year": 2025, "level": "province"})
+    assert response.context["view"].own_unit_path == _areas(response)["KP-61"].shape.path
 
 
 @pytest.mark.django_db
