@@ -219,12 +219,14 @@ def _measure_load(page, url: str, finished: list, *, service_worker: bool) -> di
     }
 
 
-def _cold_and_warm(browser, base_url: str, path: str, session: str, *, without_worker_and_bell: bool) -> dict:
+def _cold_and_warm(
+    browser, base_url: str, path: str, session: str, *, block_worker: bool = False, block_bell: bool = False
+) -> dict:
     """A fresh context: the page cold, then again in the same tab, warm."""
     context = browser.new_context(
         viewport=VIEWPORT,
         locale="en-GB",
-        service_workers="block" if without_worker_and_bell else "allow",
+        service_workers="block" if block_worker else "allow",
     )
     try:
         context.add_cookies([{"name": "sessionid", "value": session, "url": base_url}])
@@ -235,11 +237,11 @@ def _cold_and_warm(browser, base_url: str, path: str, session: str, *, without_w
         cdp = context.new_cdp_session(page)
         cdp.send("Network.enable")
         cdp.send("Network.clearBrowserCache")
-        if without_worker_and_bell:
+        if block_bell:
             # Through the DevTools protocol, not Playwright's routing: routing turns the HTTP cache off, which
             # would make every warm load a cold one.
             cdp.send("Network.setBlockedURLs", {"urls": [BELL_BLOCKED_URL]})
-        service_worker = not without_worker_and_bell and path.startswith("/reports/")
+        service_worker = not block_worker and path.startswith("/reports/")
         cold = _measure_load(page, base_url + path, finished, service_worker=service_worker)
         warm = _measure_load(page, base_url + path, finished, service_worker=service_worker)
         return {"cold": cold, "warm": warm}
@@ -360,7 +362,12 @@ def measure(*, db: str, loads: int, server_factory, log) -> dict:
                         for without in variants:
                             key = (name, without)
                             result = _cold_and_warm(
-                                browser, server.url, path, sessions[PAGES[name][0]], without_worker_and_bell=without
+                                browser,
+                                server.url,
+                                path,
+                                sessions[PAGES[name][0]],
+                                block_worker=without,
+                                block_bell=without,
                             )
                             for cache in ("cold", "warm"):
                                 samples.setdefault((*key, cache), []).append(result[cache])
