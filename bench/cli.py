@@ -34,7 +34,7 @@ class Plan:
     page_requests: int
     export_repeats: int
     freshness_approvals: int = 20
-    freshness_overlapping: int = 10
+    freshness_overlapping: int = 12
     browser_loads: int = 3
 
 
@@ -61,8 +61,9 @@ QUICK = Plan(
     freshness_overlapping=0,
     browser_loads=1,
 )
-# Approvals of the overlapping freshness phase arrive this often, about the time one recompute takes here.
-FRESHNESS_INTERVAL_SECONDS = 0.5
+# Approvals of the overlapping freshness phase arrive this often, about the time one recompute takes here (so a
+# worker computes the year pass after pass while more approvals arrive).
+FRESHNESS_INTERVAL_SECONDS = 0.3
 SCALE_YEARS = {"tiny": 2, "national": 10, "stress": 10}
 
 
