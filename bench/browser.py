@@ -330,8 +330,8 @@ def measure(**arguments) -> dict:
 
 
 def _measure(*, db: str, loads: int, server_factory, log) -> dict:
-    """Every page cold and warm, `loads` times each (medians); the service worker's pages 2 × `loads` times,
-    each time also without the service worker and the bell, alternated with the normal loads."""
+    """Every page cold and warm, `loads` times each (medians); the service worker's pages 2 × `loads` times
+    (when `loads` > 1), each time also without the service worker and the bell, alternated with the normal loads."""
     from playwright.sync_api import sync_playwright
 
     started = time.perf_counter()
@@ -366,9 +366,9 @@ def _measure(*, db: str, loads: int, server_factory, log) -> dict:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
             try:
-                # The service worker's pages twice as often: their with/without difference is small beside
-                # the spread of single loads on a shared machine.
-                for repeat in range(2 * loads):
+                # The service worker's pages twice as often (in the full run): their with/without difference is
+                # small beside the spread of single loads on a shared machine.
+                for repeat in range(2 * loads if loads > 1 else loads):
                     for name, path in paths.items():
                         if repeat >= loads and name not in SERVICE_WORKER_PAGES:
                             continue
