@@ -22,6 +22,7 @@ the normal one, so the difference is what the service worker and the inbox cost 
 """
 
 import hashlib
+import http.client
 import json
 import os
 import re
@@ -280,8 +281,6 @@ def _server_checks(port: int, session: str) -> dict:
     """What the page measurements rely on: DEBUG off (the service worker's debug header absent) and static files
     served with far-future caching."""
     official = Official(port, session)
-    import http.client
-
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request("GET", "/reports/offline-sw.js", headers={"Cookie": f"sessionid={session}"})
     response = connection.getresponse()
@@ -307,8 +306,8 @@ def _server_checks(port: int, session: str) -> dict:
 
 
 def _warm_server(server, paths: dict, sessions: dict) -> None:
-    """Every page a few times over, four at once, untimed: each gunicorn worker has its database connection and
-    its compiled templates, as on a server in use."""
+    """Every page a few times over, as many at once as gunicorn has workers, untimed: each worker has its
+    database connection and its compiled templates, as on a server in use."""
     from concurrent.futures import ThreadPoolExecutor
 
     def fetch(item):
