@@ -322,7 +322,7 @@ def reports_approve_bulk(
         scoping.reviewable_reports(user)
         .filter(pk__in=reports.values("pk"), status=MonthlyReport.Status.SUBMITTED)
         .filter(month__lt=selectors.month_in_progress())
-        .select_related("factory")
+        .select_related("factory__county")
         .select_for_update(of=("self",))
         .order_by("pk")
     )
