@@ -28,12 +28,37 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium for the whole run, started by the first test that needs it: starting Playwright and a browser
+    for each test cost 2 to 4 s a test. Each test still gets fresh contexts (`browser` closes them after it).
+
+    Service-worker network events are switched on for this browser (read once, when Playwright's driver starts):
+    tests/offline needs them to cut a service worker's own requests; a test that routes no requests sees no
+    difference."""
+    previous = os.environ.get("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS")
+    os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
+    try:
+        playwright = sync_playwright().start()
+    finally:
+        # The driver took its copy of the environment; the processes tests start do not need the switch.
+        if previous is None:
+            os.environ.pop("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", None)
+        else:
+            os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = previous
+    shared = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+    yield shared
+    shared.close()
+    playwright.stop()
+
+
 @pytest.fixture
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+def browser(chromium):
+    """The shared Chromium; every context a test opened (and left open) is closed after it, so no page of one
+    test keeps running into the next."""
+    yield chromium
+    for context in list(chromium.contexts):
+        context.close()
 
 
 @pytest.fixture
