@@ -337,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
     # The measurements are written before the goals are judged, so a reporting bug never loses a long run.
     (args.output_dir / "latest.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     results["goals"] = report.goals(results)
+    results["growth"] = report.growth(results)
     (args.output_dir / "latest.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
     (args.output_dir / "latest.md").write_text(report.markdown(results))
     log(f"wrote {args.output_dir / 'latest.json'} and latest.md in {results['seconds']} s")

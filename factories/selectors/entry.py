@@ -73,11 +73,18 @@ def _user_label(user) -> str:
     return user.get_full_name() or user.username
 
 
+def factory_first_operating_month(factory: Factory) -> datetime.date | None:
+    """The first month a factory reports for (its commissioning month; `date.min` without a commissioning date),
+    or None when it reports for no month (not commissioned or in operation)."""
+    if factory.status not in (Factory.Status.COMMISSIONED, Factory.Status.IN_OPERATION):
+        return None
+    return datetime.date.min if factory.commissioned_on is None else first_of_month(factory.commissioned_on)
+
+
 def factory_operates_in(factory: Factory, month: datetime.date) -> bool:
     """A factory reports from its commissioning month on, once it is commissioned or in operation."""
-    if factory.status not in (Factory.Status.COMMISSIONED, Factory.Status.IN_OPERATION):
-        return False
-    return factory.commissioned_on is None or first_of_month(factory.commissioned_on) <= month
+    first_month = factory_first_operating_month(factory)
+    return first_month is not None and first_month <= month
 
 
 def operating_factories(queryset: QuerySet[Factory], month: datetime.date) -> QuerySet[Factory]:
