@@ -56,7 +56,6 @@ class RunCountyStandingsView(ApiViewMixin, generics.ListAPIView):
         return (
             scoping.visible_county_standings(self.request.user)
             .filter(run=run)
-            .with_rank_with_band()
             .order_by(F("rank").asc(nulls_last=True), "county__name_en", "pk")
             .values(*CountyStandingSerializer.value_keys())
         )
@@ -79,7 +78,6 @@ class CountyStandingsHistoryView(ApiViewMixin, generics.ListAPIView):
         return (
             scoping.visible_county_standings(self.request.user)
             .filter(county=county)
-            .with_rank_with_band()
             .select_related("county__province", "run")
             .order_by("-run__year", "-run__created_at", "-pk")
         )
