@@ -19,10 +19,10 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
-from rest_framework.throttling import UserRateThrottle
 
 from regional.api_errors import api_exception_handler
 from regional.api_filters_common import StrictFilterBackend
+from regional.api_throttling import ApiUserRateThrottle
 from regional.renderers import CsvRenderer
 
 
@@ -133,19 +133,6 @@ def _with_link_header(response, next_link, previous_link):
     if links:
         response["Link"] = ", ".join(links)
     return response
-
-
-class ApiUserRateThrottle(UserRateThrottle):
-    """Per-user (hence per-token: a token is one user's) request budget, read at request time.
-
-    DRF binds `THROTTLE_RATES` when the class is defined; reading the setting per request lets an operator change
-    `API_THROTTLE_RATE` per deployment and a test lower it with `override_settings`.
-    """
-
-    scope = "user"
-
-    def get_rate(self):
-        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"][self.scope]
 
 
 class NamedFieldsOrderingFilter(OrderingFilter):

@@ -1,6 +1,6 @@
 """A Redis cache that degrades instead of failing the request when Redis is down.
 
-The cache holds nothing that must survive (the API throttle's request history): with Redis gone, reads miss,
+The cache holds nothing that must survive (the API throttle's request times): with Redis gone, reads miss,
 writes are dropped, and the failure is logged. Django's own RedisCache raises redis' ConnectionError into
 the view, and DRF's throttle reads the cache on every API request, so a Redis outage answered every API
 request with a 500. Django's RedisCache has no IGNORE_EXCEPTIONS option (django-redis has); this is it.
