@@ -50,14 +50,16 @@ class RunCountyStandingsView(ApiViewMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no run in the URL
             return scoping.visible_county_standings(self.request.user).none()
+        # The run's listed count is all the list needs of it: not the whole row, whose JSON columns (weights,
+        # notes, goalposts) were decoded on every request (bench, API).
         run = self.run = scoping.get_in_scope_or_404(
-            scoping.visible_standings_runs(self.request.user), pk=self.kwargs["run_id"]
+            scoping.visible_standings_runs(self.request.user).values("pk", "listed_count"), pk=self.kwargs["run_id"]
         )
         # Unranked counties (rank NULL) come last, listed by name with their reason. Rows as dicts (`.values()`):
         # model instances of a 200-row page cost ~3x the query (bench/README.md, API benchmark).
         return (
             scoping.visible_county_standings(self.request.user)
-            .filter(run=run)
+            .filter(run_id=run["pk"])
             .order_by(F("rank").asc(nulls_last=True), "county__name_en", "pk")
             .values(*CountyStandingSerializer.value_keys())
         )
@@ -68,7 +70,7 @@ class RunCountyStandingsView(ApiViewMixin, generics.ListAPIView):
         county and province: ~2 ms of SQL a request at 3,000 counties (bench, API). With filters: None."""
         if any(name in self.request.query_params for name in self.filterset_class.base_filters):
             return None
-        return self.run.listed_count
+        return self.run["listed_count"]
 
 
 @extend_schema(summary="A county's standings in every run, newest first (CSV with ?format=csv)")
