@@ -8,11 +8,10 @@ os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-secret-never-used-in-production")
 # Plain HTTP on the loopback: no redirect to HTTPS, cookies usable without TLS.
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
-# The throttle stays in the request path (its cache look-ups are part of the cost measured), but at a rate the
+# The throttle stays in the request path (its Redis round trip is part of the cost measured), but at a rate the
 # load generator's single token cannot reach, so it never turns measurements into 429s. Per second, not per
-# minute: DRF keeps one timestamp per request of the window, so a minute at 300 req/s would make every request
-# read and write an 18,000-entry history (135 KB, ~0.9 ms), where production's 600/minute caps it at 600
-# entries (~0.26 ms); a one-second window keeps the bench's history at a few hundred entries, like production.
+# minute: the throttle keeps one sorted-set member per request of the window (regional/api_throttling.py), so a
+# one-second window keeps the bench's at a few hundred entries, like production's 600/minute.
 os.environ.setdefault("API_THROTTLE_RATE", "1000000/second")
 
 # The exports are measured as streamed by the web process, whatever their size (in production an export past
