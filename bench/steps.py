@@ -423,7 +423,10 @@ def step_import(*, rows: int, repeats: int) -> dict:
 PAGE_CANDIDATES = {
     "standings_dashboard": ["standings:national", "standings:dashboard"],
     "review_queue": ["reports:review_queue"],
+    "pivot_explorer": ["pivot"],
 }
+# The pivot's year × province × month view (issue 17), of the first generated year, which every scale has.
+PAGE_QUERIES = {"pivot_explorer": "?measure=output_value&rows=province&columns=month&year=2016"}
 
 
 def _page_url(candidates: list[str]) -> str | None:
@@ -452,10 +455,16 @@ def step_pages(*, requests: int) -> dict:
 
     from regional.models import User
 
-    users = {"standings_dashboard": "bench-analyst", "review_queue": "bench-province"}
+    users = {
+        "standings_dashboard": "bench-analyst",
+        "review_queue": "bench-province",
+        "pivot_explorer": "bench-analyst",
+    }
     results = {}
     for page, candidates in PAGE_CANDIDATES.items():
         url = os.environ.get(f"BENCH_URL_{page.upper()}") or _page_url(candidates)
+        if url is not None and not os.environ.get(f"BENCH_URL_{page.upper()}"):
+            url += PAGE_QUERIES.get(page, "")
         if url is None:
             results[page] = {"url": None, "error": f"no URL named any of {candidates}"}
             continue
