@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from factories.analysis.pivot import COLUMNS, MEASURES, ROWS, PivotQuery, column_label, pivot
+from factories.analysis.pivot import COLUMNS, MEASURES, ROWS, PivotQuery, column_label, decimal_value, pivot
 from factories.models import FactoryKind
 from regional.api_support import ApiViewMixin
 
@@ -69,8 +69,8 @@ class AnalyticsView(ApiViewMixin, APIView):
                 "key": str(row["key"]),
                 "name": row["label"]["en"],
                 "name_ko": row["label"]["ko"],
-                "values": list(row["values"]),
-                "total": row["total"],
+                "values": [decimal_value(value) for value in row["values"]],
+                "total": decimal_value(row["total"]),
             }
             for row in table.rows()
         ]

@@ -8,19 +8,25 @@ Measures (all over approved reports):
   the entered monthly split, else a twelfth of the annual plan);
 - varieties: mean varieties produced per reported factory-month;
 - own raw materials: Σ raw material from own bases ÷ Σ raw material used;
-- reports: the number of approved reports.
+- reports: the number of approved reports;
+- reporting discipline, completeness and the standings indicators (plan fulfilment, growth, product range, local
+  raw materials): the methodology's rules over factory-months in operation in closed months (`indicators`).
 """
 
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from factories.analysis.indicators import COMPLETENESS, INDICATOR_MEASURES, indicator_cells
 from factories.models import AnnualPlan, FactoryKind, MonthlyPlan, MonthlyReport
 from regional import scoping
+from standings.computation.arithmetic import round_half_up
+from standings.models import Indicator
 
 MEASURES = {
     "output_value": _("Output value (thousand won)"),
@@ -28,8 +34,15 @@ MEASURES = {
     "varieties": _("Varieties per factory-month"),
     "own_share": _("Raw material from own bases"),
     "reports": _("Approved reports"),
+    Indicator.REPORTING_DISCIPLINE.value: _("Reporting discipline (reports first submitted by the deadline)"),
+    COMPLETENESS: _("Completeness (reports approved of those due)"),
+    Indicator.PLAN_FULFILMENT.value: _("Standings: plan fulfilment"),
+    Indicator.GROWTH.value: _("Standings: growth on the same months a year earlier"),
+    Indicator.PRODUCT_RANGE.value: _("Standings: product range"),
+    Indicator.LOCAL_RAW_MATERIALS.value: _("Standings: local raw materials"),
 }
-RATIO_MEASURES = {"against_plan", "own_share"}
+# Shown as percentages; the standings measures are exact `Fraction`s, the others `Decimal`s.
+RATIO_MEASURES = {"against_plan", "own_share", *INDICATOR_MEASURES}
 ROWS = {
     "province": (
         _("Province"),
@@ -97,6 +110,8 @@ class PivotTable:
     row_labels: dict = field(default_factory=dict)
     column_keys: list = field(default_factory=list)
     cells: dict = field(default_factory=dict)
+    # The standings measures' row totals, computed from all the row's factory-months (not added up from cells).
+    totals: dict | None = None
     has_demo: bool = False
 
     def value(self, row_key, column_key):
@@ -104,6 +119,9 @@ class PivotTable:
         return cell.value(self.query.measure) if cell else None
 
     def row_total(self, row_key):
+        if self.totals is not None:
+            cell = self.totals.get(row_key)
+            return cell.value(self.query.measure) if cell else None
         total = Cell()
         for column_key in self.column_keys:
             cell = self.cells.get((row_key, column_key))
@@ -124,6 +142,14 @@ class PivotTable:
 
     def column_labels(self) -> list[str]:
         return [column_label(self.query.columns, key) for key in self.column_keys]
+
+
+def decimal_value(value):
+    """A figure for an export, the API or the chart: a standings measure's exact `Fraction` as a decimal (half-up
+    to 12 places, the API's precision); other figures are already exact decimals or whole numbers."""
+    if isinstance(value, Fraction):
+        return round_half_up(value, 12)
+    return value
 
 
 def _merge(total: Cell, cell: Cell) -> None:
@@ -164,6 +190,8 @@ def _column_fields(columns: str) -> tuple[str, ...]:
 
 
 def pivot(*, user, query: PivotQuery) -> PivotTable:
+    if query.measure in INDICATOR_MEASURES:
+        return _indicator_pivot(user=user, query=query)
     reports = scoping.visible_reports(user).filter(status=MonthlyReport.Status.APPROVED)
     if query.year:
         reports = reports.filter(month__year=query.year)
@@ -205,14 +233,29 @@ def pivot(*, user, query: PivotQuery) -> PivotTable:
     return table
 
 
+def _indicator_pivot(*, user, query: PivotQuery) -> PivotTable:
+    rows, cells, totals = indicator_cells(user=user, query=query)
+    table = PivotTable(query=query, cells=cells, totals=totals)
+    for key, name_en, name_ko in rows:
+        table.row_keys.append(key)
+        table.row_labels[key] = _label(query.rows, key, name_en, name_ko)
+    table.column_keys = sorted({column for _row, column in cells})
+    table.has_demo = any(cell.demo for cell in totals.values())
+    return table
+
+
 def _row_label(rows: str, row: dict, fields: tuple[str, ...]) -> dict:
+    names = (row[fields[1]], row[fields[2]]) if rows in ("province", "county") else (None, None)
+    return _label(rows, row[fields[0]], *names)
+
+
+def _label(rows: str, key, name_en: str | None, name_ko: str | None) -> dict:
     if rows in ("province", "county"):
-        return {"en": row[fields[1]], "ko": row[fields[2]] or row[fields[1]]}
+        return {"en": name_en, "ko": name_ko or name_en}
     if rows == "kind":
-        label = str(dict(FactoryKind.choices).get(row[fields[0]], row[fields[0]]))
+        label = str(dict(FactoryKind.choices).get(key, key))
         return {"en": label, "ko": label}
-    year = row[fields[0]]
-    label = str(year) if year else str(_("not built by the programme"))
+    label = str(key) if key else str(_("not built by the programme"))
     return {"en": label, "ko": label}
 
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from factories.analysis.factory_page import factory_page
 from factories.analysis.forms import PivotForm
-from factories.analysis.pivot import MEASURES, RATIO_MEASURES, ROWS, pivot
+from factories.analysis.pivot import MEASURES, RATIO_MEASURES, ROWS, decimal_value, pivot
 from regional import scoping
 from regional.spreadsheets import neutralise_formula
 
@@ -38,7 +38,7 @@ def _display(value, measure: str) -> str:
     """Exact values in exports; ratios as fractions (a spreadsheet formats them), counts as integers."""
     if value is None:
         return ""
-    return str(value)
+    return str(decimal_value(value))
 
 
 def _table_rows(table, language: str):
@@ -69,7 +69,10 @@ def pivot_explorer(request):
             "labels": table.column_labels(),
             "percent": table.query.measure in RATIO_MEASURES,
             "series": [
-                {"label": row["label"][language], "data": [None if v is None else str(v) for v in row["values"]]}
+                {
+                    "label": row["label"][language],
+                    "data": [None if value is None else str(decimal_value(value)) for value in row["values"]],
+                }
                 for row in table.rows()[:12]
             ],
         }
