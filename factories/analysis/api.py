@@ -13,7 +13,15 @@ from regional.api_support import ApiViewMixin
 
 
 class AnalyticsQuerySerializer(serializers.Serializer):
-    dx = serializers.ChoiceField(choices=list(MEASURES), default="output_value", help_text=_("The measure."))
+    dx = serializers.ChoiceField(
+        choices=list(MEASURES),
+        default="output_value",
+        help_text=_(
+            "The measure. reporting_discipline, completeness and the standings indicators count the months of "
+            "factories in operation whose entry period has closed (methodology v1.1); ratios are exact to 12 "
+            "decimals, null when unknown."
+        ),
+    )
     rows = serializers.ChoiceField(choices=list(ROWS), default="province", help_text=_("The row dimension."))
     pe = serializers.ChoiceField(choices=list(COLUMNS), default="month", help_text=_("The period of the columns."))
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text=_("Only this year."))

@@ -8,7 +8,17 @@ from factories.models import FactoryKind
 class PivotForm(forms.Form):
     """The explorer's choices; kept in the URL so a view can be bookmarked and shared."""
 
-    measure = forms.ChoiceField(label=_("Measure"), choices=list(MEASURES.items()), initial="output_value")
+    measure = forms.ChoiceField(
+        label=_("Measure"),
+        choices=list(MEASURES.items()),
+        initial="output_value",
+        help_text=_(
+            "Reporting discipline, completeness and the standings measures follow the standings methodology: they "
+            "count the months of factories in operation whose entry period has closed, from approved reports. In a "
+            "month or quarter column each is worked out over that period alone: growth against the same months a "
+            "year earlier, product range from each factory's best month of the period."
+        ),
+    )
     rows = forms.ChoiceField(
         label=_("Rows"), choices=[(key, label) for key, (label, _f) in ROWS.items()], initial="province"
     )
