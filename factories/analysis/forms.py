@@ -19,9 +19,7 @@ class PivotForm(forms.Form):
             "year earlier, product range from each factory's best month of the period."
         ),
     )
-    rows = forms.ChoiceField(
-        label=_("Rows"), choices=[(key, label) for key, (label, _f) in ROWS.items()], initial="province"
-    )
+    rows = forms.ChoiceField(label=_("Rows"), choices=list(ROWS.items()), initial="province")
     columns = forms.ChoiceField(label=_("Columns"), choices=list(COLUMNS.items()), initial="month")
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
     province = forms.CharField(label=_("Province"), required=False, max_length=10)

@@ -26,7 +26,8 @@ from django.db import connection
 from django.db.models import Min
 from django.utils import timezone
 
-from factories.models import AnnualPlan, Factory, MonthlyPlan, MonthlyReport
+from factories.models import Factory, MonthlyReport
+from factories.selectors.plans import PLANNED_TWELFTH_HUNDREDTHS_SQL, hundredths_sql, plan_joins_sql, valid_splits_sql
 from regional import scoping
 from regional.models import County, ProgrammeRound, ProgrammeSlot, Province
 from standings.computation.months import months_of_year
@@ -38,13 +39,21 @@ COMPLETENESS = "completeness"
 INDICATOR_MEASURES = (*Indicator.values, COMPLETENESS)
 
 # Row dimension: (key, English label, Korean label) in SQL; a factory not built by the programme has round 0.
-_ROW_SQL = {
+ROW_SQL = {
     "province": ("p.code", "p.name_en", "p.name_ko"),
     "county": ("c.slug", "c.name_en", "c.name_ko"),
     "kind": ("f.kind", "NULL", "NULL"),
     "round": ("COALESCE(pr.year, 0)", "NULL", "NULL"),
 }
-_PERIOD_SQL = {"month": ("y", "m"), "quarter": ("y", "q"), "year": ("y",)}
+PERIOD_SQL = {"month": ("y", "m"), "quarter": ("y", "q"), "year": ("y",)}
+TABLES = {
+    "factory": Factory._meta.db_table,
+    "county": County._meta.db_table,
+    "province": Province._meta.db_table,
+    "slot": ProgrammeSlot._meta.db_table,
+    "round": ProgrammeRound._meta.db_table,
+    "report": MonthlyReport._meta.db_table,
+}
 _SUM_NAMES = (
     "operating",
     "counted",
@@ -59,11 +68,6 @@ _SUM_NAMES = (
     "best_varieties",
     "planned_varieties",
 )
-
-
-def _hundredths(column: str) -> str:
-    # As in the standings' statement: exact whether the backend stores the decimal as NUMERIC or as a double.
-    return f"CAST(ROUND({column} * 100) AS BIGINT)"
 
 
 @dataclass(frozen=True)
@@ -137,14 +141,7 @@ scoped_factories AS (
     LEFT JOIN {round} pr ON pr.id = s.programme_round_id
     WHERE f.id IN ({scoped_factories})
 ),
--- A monthly split is used only when it covers all twelve months and sums to the annual plan (as in a run).
-valid_splits AS (
-    SELECT mp.annual_plan_id
-    FROM {monthly_plan} mp
-    JOIN {annual_plan} ap ON ap.id = mp.annual_plan_id
-    WHERE ap.factory_id IN (SELECT factory_id FROM scoped_factories) AND ap.year >= %s AND ap.year <= %s
-    GROUP BY mp.annual_plan_id
-    HAVING COUNT(*) = 12 AND SUM({mp_value}) = MAX({ap_value})
+valid_splits AS ({valid_splits}
 ),
 factory_months AS (
     SELECT sf.factory_id, sf.row_key, sf.label_en, sf.label_ko, sf.is_demo, m.y, m.m, m.q, m.is_selected,
@@ -160,14 +157,10 @@ selected AS (
     SELECT fm.factory_id, fm.row_key, fm.label_en, fm.label_ko, fm.is_demo, fm.y, fm.m, fm.q,
            fm.is_counted, fm.is_on_time, fm.output_hundredths, fm.varieties_produced,
            fm.own_hundredths, fm.used_hundredths,
-           CASE WHEN vs.annual_plan_id IS NOT NULL THEN 12 * {mp_value} ELSE {ap_value} END
-               AS planned_twelfth_hundredths,
+           {planned} AS planned_twelfth_hundredths,
            ap.planned_varieties,
            prev.output_hundredths AS previous_output_hundredths
-    FROM factory_months fm
-    LEFT JOIN {annual_plan} ap ON ap.factory_id = fm.factory_id AND ap.year = fm.y
-    LEFT JOIN valid_splits vs ON vs.annual_plan_id = ap.id
-    LEFT JOIN {monthly_plan} mp ON mp.annual_plan_id = vs.annual_plan_id AND mp.month_number = fm.m
+    FROM factory_months fm{plan_joins}
     LEFT JOIN factory_months prev
            ON prev.factory_id = fm.factory_id AND prev.y = fm.y - 1 AND prev.m = fm.m AND prev.is_counted = 1
     WHERE fm.is_selected = 1
@@ -237,7 +230,7 @@ def _years(factories, query) -> tuple[int, int]:
     return (first.year if first else this_year), this_year
 
 
-def _months_cte(first_year: int, last_year: int, params: list) -> str:
+def months_cte(first_year: int, last_year: int, params: list) -> str:
     ops = connection.ops
     now = timezone.now()
     selects = []
@@ -262,31 +255,25 @@ def indicator_cells(*, user, query) -> tuple[list[dict], dict, dict]:
     factories = _scoped_factories(user, query)
     first_year, last_year = _years(factories, query)
     params: list = []
-    months = _months_cte(first_year, last_year, params)
+    months = months_cte(first_year, last_year, params)
     scoped_sql, scoped_params = factories.values("id").query.sql_with_params()
     params += scoped_params
     params += [first_year - 1, last_year, MonthlyReport.Status.APPROVED]
-    row_key, label_en, label_ko = _ROW_SQL[query.rows]
-    period = _PERIOD_SQL[query.columns]
+    row_key, label_en, label_ko = ROW_SQL[query.rows]
+    period = PERIOD_SQL[query.columns]
     statement = _STATEMENT.format(
         months=months,
         scoped_factories=scoped_sql,
-        factory=Factory._meta.db_table,
-        county=County._meta.db_table,
-        province=Province._meta.db_table,
-        slot=ProgrammeSlot._meta.db_table,
-        round=ProgrammeRound._meta.db_table,
-        annual_plan=AnnualPlan._meta.db_table,
-        monthly_plan=MonthlyPlan._meta.db_table,
-        report=MonthlyReport._meta.db_table,
+        **TABLES,
+        valid_splits=valid_splits_sql("ap.year >= %s AND ap.year <= %s"),
+        plan_joins=plan_joins_sql(factory_id="fm.factory_id", year="fm.y", month_number="fm.m"),
+        planned=PLANNED_TWELFTH_HUNDREDTHS_SQL,
         row_key=row_key,
         label_en=label_en,
         label_ko=label_ko,
-        mp_value=_hundredths("mp.planned_output_value_thousand_won"),
-        ap_value=_hundredths("ap.planned_output_value_thousand_won"),
-        r_output=_hundredths("r.output_value_thousand_won"),
-        r_own=_hundredths("r.raw_material_from_own_bases_tonnes"),
-        r_used=_hundredths("r.raw_material_used_tonnes"),
+        r_output=hundredths_sql("r.output_value_thousand_won"),
+        r_own=hundredths_sql("r.raw_material_from_own_bases_tonnes"),
+        r_used=hundredths_sql("r.raw_material_used_tonnes"),
         cell_period=", ".join(period),
         sums=_SUMS_SQL,
         period_a=f"cells.{period[0]}",

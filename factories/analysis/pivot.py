@@ -1,11 +1,13 @@
 """The pivot explorer: one measure, rows by a place or a programme dimension, columns by period, filters on any of
-them. One aggregate query over the reader's approved reports (`regional.scoping`), ratios computed in Python from
-the exact sums of each cell, never from rounded values.
+them. One set-based statement over the reader's approved reports (`regional.scoping`) that adds whole numbers only
+(money in hundredths, plans in twelfths of hundredths); ratios are computed in Python from the exact sums of each
+cell, never from rounded values.
 
 Measures (all over approved reports):
 - output value: Σ output value (thousand won);
 - output against plan: Σ output ÷ Σ the month's plan, over the reports whose month has a plan > 0 (the plan is
-  the entered monthly split, else a twelfth of the annual plan);
+  the one rule of `factories.selectors.plans`: the entered monthly split when it counts, else a twelfth of the
+  annual plan);
 - varieties: mean varieties produced per reported factory-month;
 - own raw materials: Σ raw material from own bases ÷ Σ raw material used;
 - reports: the number of approved reports;
@@ -18,12 +20,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models.functions import ExtractMonth, ExtractQuarter, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
-from factories.analysis.indicators import COMPLETENESS, INDICATOR_MEASURES, indicator_cells
-from factories.models import AnnualPlan, FactoryKind, MonthlyPlan, MonthlyReport
+from factories.analysis.indicators import (
+    COMPLETENESS,
+    INDICATOR_MEASURES,
+    PERIOD_SQL,
+    TABLES,
+    indicator_cells,
+)
+from factories.models import FactoryKind, MonthlyReport
+from factories.selectors.plans import PLANNED_TWELFTHS_SQL, plan_joins_sql, sum_hundredths_sql, valid_splits_sql
 from regional import scoping
 from standings.computation.arithmetic import round_half_up
 from standings.models import Indicator
@@ -44,16 +53,12 @@ MEASURES = {
 # Shown as percentages; the standings measures are exact `Fraction`s, the others `Decimal`s.
 RATIO_MEASURES = {"against_plan", "own_share", *INDICATOR_MEASURES}
 ROWS = {
-    "province": (
-        _("Province"),
-        ("factory__county__province__code", "factory__county__province__name_en", "factory__county__province__name_ko"),
-    ),
-    "county": (_("County"), ("factory__county__slug", "factory__county__name_en", "factory__county__name_ko")),
-    "kind": (_("Factory kind"), ("factory__kind",)),
-    "round": (_("Programme round"), ("factory__programme_slot__programme_round__year",)),
+    "province": _("Province"),
+    "county": _("County"),
+    "kind": _("Factory kind"),
+    "round": _("Programme round"),
 }
 COLUMNS = {"month": _("Month"), "quarter": _("Quarter"), "year": _("Year")}
-_MONEY = DecimalField(max_digits=20, decimal_places=6)
 
 
 @dataclass(frozen=True)
@@ -74,32 +79,28 @@ class PivotQuery:
 
 @dataclass
 class Cell:
-    output: Decimal = Decimal(0)
-    output_planned: Decimal = Decimal(0)
-    plan: Decimal = Decimal(0)
-    varieties: int = 0
-    own: Decimal = Decimal(0)
-    used: Decimal = Decimal(0)
-    reports: int = 0
+    """A cell's exact sums over its approved reports: money and tonnes in whole hundredths, plans in whole twelfths
+    of hundredths (`factories.selectors.plans`)."""
 
-    def add(self, row: dict) -> None:
-        self.output += row["output"] or 0
-        self.output_planned += row["output_planned"] or 0
-        self.plan += row["plan"] or 0
-        self.varieties += row["varieties"] or 0
-        self.own += row["own"] or 0
-        self.used += row["used"] or 0
-        self.reports += row["reports"]
+    output: int = 0
+    output_planned: int = 0
+    plan: int = 0
+    varieties: int = 0
+    own: int = 0
+    used: int = 0
+    reports: int = 0
+    demo: int = 0
 
     def value(self, measure: str):
         if measure == "output_value":
-            return self.output
+            return Decimal(self.output).scaleb(-2)
         if measure == "against_plan":
-            return self.output_planned / self.plan if self.plan else None
+            # (output hundredths ÷ 100) ÷ (plan twelfths of hundredths ÷ 1,200)
+            return Fraction(self.output_planned * 12, self.plan) if self.plan else None
         if measure == "varieties":
             return Decimal(self.varieties) / self.reports if self.reports else None
         if measure == "own_share":
-            return self.own / self.used if self.used else None
+            return Fraction(self.own, self.used) if self.used else None
         return self.reports
 
 
@@ -153,7 +154,7 @@ def decimal_value(value):
 
 
 def _merge(total: Cell, cell: Cell) -> None:
-    for name in ("output", "output_planned", "plan", "varieties", "own", "used", "reports"):
+    for name in ("output", "output_planned", "plan", "varieties", "own", "used", "reports", "demo"):
         setattr(total, name, getattr(total, name) + getattr(cell, name))
 
 
@@ -165,33 +166,71 @@ def column_label(columns: str, key) -> str:
     return str(key[0])
 
 
-def _monthly_plan():
-    """The report's month's planned output value: the entered split, else a twelfth of the annual plan."""
-    split = MonthlyPlan.objects.filter(
-        annual_plan__factory=OuterRef("factory"),
-        annual_plan__year=OuterRef("month__year"),
-        month_number=OuterRef("month__month"),
-    ).values("planned_output_value_thousand_won")[:1]
-    annual = AnnualPlan.objects.filter(factory=OuterRef("factory"), year=OuterRef("month__year")).values(
-        "planned_output_value_thousand_won"
-    )[:1]
-    return Coalesce(
-        Subquery(split, output_field=_MONEY),
-        ExpressionWrapper(Subquery(annual, output_field=_MONEY) / Value(Decimal(12)), output_field=_MONEY),
-    )
+_STATEMENT = """
+WITH scoped_reports AS ({reports}),
+valid_splits AS ({valid_splits}
+),
+planned_reports AS (
+    SELECT r.factory_id, r.y, r.m, r.q, r.is_demo, r.output_value_thousand_won, r.varieties_produced,
+           r.raw_material_from_own_bases_tonnes, r.raw_material_used_tonnes,
+           {planned} AS planned_twelfths
+    FROM scoped_reports r{plan_joins}
+),
+-- Grouped by ids first, named after: a handful of labels joined to the groups, not to every report.
+grouped AS (
+    SELECT {group_key} AS group_key, {period_a} AS period_a, {period_b} AS period_b,
+           {output},
+           -- Output against plan: over the reports whose month has a plan > 0, in both sums.
+           {output_planned},
+           {plan},
+           SUM(x.varieties_produced), {own}, {used}, COUNT(*),
+           SUM(CASE WHEN x.is_demo THEN 1 ELSE 0 END)
+    FROM planned_reports x
+    JOIN {factory} f ON f.id = x.factory_id{group_joins}
+    GROUP BY {group_key}, {period}
+)
+SELECT {row_key}, {label_en}, {label_ko}, g.*
+FROM grouped g{label_joins}
+"""
 
 
-def _column_fields(columns: str) -> tuple[str, ...]:
+def _row_grouping(rows: str) -> dict:
+    """How the reports are grouped for a row dimension, and how each group is named afterwards."""
+    if rows == "province":
+        return {
+            "group_key": "c.province_id",
+            "group_joins": f"\n    JOIN {TABLES['county']} c ON c.id = f.county_id",
+            "label_joins": f"\nJOIN {TABLES['province']} p ON p.id = g.group_key",
+            "row_key": "p.code",
+            "label_en": "p.name_en",
+            "label_ko": "p.name_ko",
+        }
+    if rows == "county":
+        return {
+            "group_key": "f.county_id",
+            "group_joins": "",
+            "label_joins": f"\nJOIN {TABLES['county']} c ON c.id = g.group_key",
+            "row_key": "c.slug",
+            "label_en": "c.name_en",
+            "label_ko": "c.name_ko",
+        }
+    joins = ""
+    if rows == "round":
+        joins = (
+            f"\n    LEFT JOIN {TABLES['slot']} s ON s.id = f.programme_slot_id"
+            f"\n    LEFT JOIN {TABLES['round']} pr ON pr.id = s.programme_round_id"
+        )
     return {
-        "month": ("month__year", "month__month"),
-        "quarter": ("month__year", "month__quarter"),
-        "year": ("month__year",),
-    }[columns]
+        "group_key": "f.kind" if rows == "kind" else "COALESCE(pr.year, 0)",
+        "group_joins": joins,
+        "label_joins": "",
+        "row_key": "g.group_key",
+        "label_en": "NULL",
+        "label_ko": "NULL",
+    }
 
 
-def pivot(*, user, query: PivotQuery) -> PivotTable:
-    if query.measure in INDICATOR_MEASURES:
-        return _indicator_pivot(user=user, query=query)
+def _scoped_reports(user, query: PivotQuery):
     reports = scoping.visible_reports(user).filter(status=MonthlyReport.Status.APPROVED)
     if query.year:
         reports = reports.filter(month__year=query.year)
@@ -201,35 +240,66 @@ def pivot(*, user, query: PivotQuery) -> PivotTable:
         reports = reports.filter(factory__kind=query.kind)
     if query.round:
         reports = reports.filter(factory__programme_slot__programme_round__year=query.round)
-    row_fields = ROWS[query.rows][1]
-    column_fields = _column_fields(query.columns)
-    grouped = (
-        reports.annotate(plan_value=_monthly_plan())
-        .values(*row_fields, *column_fields)
-        .annotate(
-            output=Sum("output_value_thousand_won"),
-            output_planned=Sum("output_value_thousand_won", filter=Q(plan_value__gt=0)),
-            plan=Sum("plan_value", filter=Q(plan_value__gt=0)),
-            varieties=Sum("varieties_produced"),
-            own=Sum("raw_material_from_own_bases_tonnes"),
-            used=Sum("raw_material_used_tonnes"),
-            reports=Count("pk"),
-            demo=Count("pk", filter=Q(is_demo=True)),
-        )
-        .order_by(*row_fields, *column_fields)
+    return reports.order_by()
+
+
+def pivot(*, user, query: PivotQuery) -> PivotTable:
+    """The table of `query` over what `user` may see, in one statement."""
+    if query.measure in INDICATOR_MEASURES:
+        return _indicator_pivot(user=user, query=query)
+    reports = _scoped_reports(user, query).annotate(
+        y=ExtractYear("month"), m=ExtractMonth("month"), q=ExtractQuarter("month")
+    )
+    reports_sql, params = reports.values(
+        "factory_id",
+        "y",
+        "m",
+        "q",
+        "is_demo",
+        "output_value_thousand_won",
+        "varieties_produced",
+        "raw_material_from_own_bases_tonnes",
+        "raw_material_used_tonnes",
+    ).query.sql_with_params()
+    params = list(params)
+    plan_years = "year >= %s AND year <= %s" if query.year else "1 = 1"
+    year_params = [query.year, query.year] if query.year else []
+    params += year_params  # valid splits
+    params += year_params  # annual plans
+    period = [f"x.{name}" for name in PERIOD_SQL[query.columns]]
+    statement = _STATEMENT.format(
+        reports=reports_sql,
+        valid_splits=valid_splits_sql(plan_years),
+        plan_joins=plan_joins_sql(factory_id="r.factory_id", year="r.y", month_number="r.m", plan_years=plan_years),
+        planned=PLANNED_TWELFTHS_SQL,
+        output=sum_hundredths_sql("x.output_value_thousand_won"),
+        output_planned=sum_hundredths_sql("CASE WHEN x.planned_twelfths > 0 THEN x.output_value_thousand_won END"),
+        plan=sum_hundredths_sql("CASE WHEN x.planned_twelfths > 0 THEN x.planned_twelfths END"),
+        own=sum_hundredths_sql("x.raw_material_from_own_bases_tonnes"),
+        used=sum_hundredths_sql("x.raw_material_used_tonnes"),
+        period_a=period[0],
+        period_b=period[1] if len(period) > 1 else "NULL",
+        period=", ".join(period),
+        **_row_grouping(query.rows),
+        **TABLES,
     )
     table = PivotTable(query=query)
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        fetched = cursor.fetchall()
+    labels = {}
     columns = set()
-    for row in grouped:
-        row_key = row[row_fields[0]]
-        if row_key not in table.row_labels:
-            table.row_keys.append(row_key)
-            table.row_labels[row_key] = _row_label(query.rows, row, row_fields)
-        column_key = tuple(row[name] for name in column_fields)
+    for key, name_en, name_ko, _group, period_a, period_b, *sums in fetched:
+        key = None if query.rows == "round" and not key else key
+        labels.setdefault(key, (name_en, name_ko))
+        column_key = (int(period_a),) if period_b is None else (int(period_a), int(period_b))
         columns.add(column_key)
-        table.cells.setdefault((row_key, column_key), Cell()).add(row)
-        table.has_demo = table.has_demo or bool(row["demo"])
+        table.cells[(key, column_key)] = Cell(*(int(value or 0) for value in sums))
+    for key in sorted(labels, key=lambda key: (key is None, key if key is not None else 0)):
+        table.row_keys.append(key)
+        table.row_labels[key] = _label(query.rows, key, *labels[key])
     table.column_keys = sorted(columns)
+    table.has_demo = any(cell.demo for cell in table.cells.values())
     return table
 
 
@@ -242,11 +312,6 @@ def _indicator_pivot(*, user, query: PivotQuery) -> PivotTable:
     table.column_keys = sorted({column for _row, column in cells})
     table.has_demo = any(cell.demo for cell in totals.values())
     return table
-
-
-def _row_label(rows: str, row: dict, fields: tuple[str, ...]) -> dict:
-    names = (row[fields[1]], row[fields[2]]) if rows in ("province", "county") else (None, None)
-    return _label(rows, row[fields[0]], *names)
 
 
 def _label(rows: str, key, name_en: str | None, name_ko: str | None) -> dict:

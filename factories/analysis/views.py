@@ -86,7 +86,7 @@ def pivot_explorer(request):
             "measure_label": MEASURES.get(form.data.get("measure"), ""),
             "is_ratio": table is not None and table.query.measure in RATIO_MEASURES,
             "query_string": request.GET.urlencode(),
-            "rows_label": {key: label for key, (label, _fields) in ROWS.items()}.get(form.data.get("rows"), ""),
+            "rows_label": ROWS.get(form.data.get("rows"), ""),
         },
     )
 

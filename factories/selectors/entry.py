@@ -24,6 +24,7 @@ from factories.selectors.months import (
     open_months,
     submission_opens_at,
 )
+from factories.selectors.plans import split_counts
 from regional import scoping
 
 EDITABLE_STATUSES = (MonthlyReport.Status.DRAFT, MonthlyReport.Status.RETURNED)
@@ -189,9 +190,16 @@ def month_plan(*, factory: Factory, month: datetime.date) -> dict | None:
     annual = AnnualPlan.objects.filter(factory=factory, year=month.year).first()
     if annual is None:
         return None
-    split = MonthlyPlan.objects.filter(annual_plan=annual, month_number=month.month).first()
-    if split is not None:
-        output_value, physical = split.planned_output_value_thousand_won, split.planned_physical_output
+    split = {
+        number: (value, physical)
+        for number, value, physical in MonthlyPlan.objects.filter(annual_plan=annual).values_list(
+            "month_number", "planned_output_value_thousand_won", "planned_physical_output"
+        )
+    }
+    # The one rule of `plans`: a split that does not cover the year or sum to it is treated as absent.
+    is_split = split_counts(annual.planned_output_value_thousand_won, {n: v for n, (v, _p) in split.items()})
+    if is_split:
+        output_value, physical = split[month.month]
     else:
         output_value = annual.planned_output_value_thousand_won / 12
         physical = annual.planned_physical_output / 12
@@ -199,7 +207,7 @@ def month_plan(*, factory: Factory, month: datetime.date) -> dict | None:
         "output_value_thousand_won": output_value.quantize(Decimal("0.01")),
         "physical_output": physical.quantize(Decimal("0.01")),
         "varieties_produced": annual.planned_varieties,
-        "is_even_split": split is None,
+        "is_even_split": not is_split,
     }
 
 
