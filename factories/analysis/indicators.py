@@ -19,6 +19,7 @@ money and tonnes as integer hundredths and monthly plans as integer twelfths of 
 before the exact division in Python.
 """
 
+import datetime
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -27,7 +28,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from factories.models import Factory, MonthlyReport
-from factories.selectors.plans import PLANNED_TWELFTH_HUNDREDTHS_SQL, hundredths_sql, plan_joins_sql, valid_splits_sql
+from factories.selectors.plans import PLANNED_TWELFTHS_SQL, plan_joins_sql, sum_hundredths_sql, valid_splits_sql
 from regional import scoping
 from regional.models import County, ProgrammeRound, ProgrammeSlot, Province
 from standings.computation.months import months_of_year
@@ -39,12 +40,6 @@ COMPLETENESS = "completeness"
 INDICATOR_MEASURES = (*Indicator.values, COMPLETENESS)
 
 # Row dimension: (key, English label, Korean label) in SQL; a factory not built by the programme has round 0.
-ROW_SQL = {
-    "province": ("p.code", "p.name_en", "p.name_ko"),
-    "county": ("c.slug", "c.name_en", "c.name_ko"),
-    "kind": ("f.kind", "NULL", "NULL"),
-    "round": ("COALESCE(pr.year, 0)", "NULL", "NULL"),
-}
 PERIOD_SQL = {"month": ("y", "m"), "quarter": ("y", "q"), "year": ("y",)}
 TABLES = {
     "factory": Factory._meta.db_table,
@@ -111,21 +106,24 @@ class IndicatorCell:
         return ratios[measure]
 
 
-_SUMS_SQL = """
+def _sums_sql() -> str:
+    """A cell's sums over its factory-months (`selected`), in whole numbers."""
+    return f"""
     COUNT(*) AS operating,
     SUM(is_counted) AS counted,
     SUM(CASE WHEN is_counted = 1 AND is_on_time = 1 THEN 1 ELSE 0 END) AS on_time,
     -- A factory-month without a plan, or with a zero plan, is left out of both sums.
-    SUM(CASE WHEN is_counted = 1 AND planned_twelfth_hundredths > 0 THEN output_hundredths END) AS plan_output,
-    SUM(CASE WHEN is_counted = 1 AND planned_twelfth_hundredths > 0 THEN planned_twelfth_hundredths END)
+    {sum_hundredths_sql("CASE WHEN is_counted = 1 AND planned_twelfths > 0 THEN output END")} AS plan_output,
+    {sum_hundredths_sql("CASE WHEN is_counted = 1 AND planned_twelfths > 0 THEN planned_twelfths END")}
         AS plan_planned,
     -- Growth over the counted factory-months whose same month of the previous year was counted too.
-    SUM(CASE WHEN is_counted = 1 AND previous_output_hundredths IS NOT NULL THEN output_hundredths END)
+    {sum_hundredths_sql("CASE WHEN is_counted = 1 AND previous_output IS NOT NULL THEN output END")}
         AS growth_current,
-    SUM(CASE WHEN is_counted = 1 THEN previous_output_hundredths END) AS growth_previous,
-    SUM(CASE WHEN is_counted = 1 THEN own_hundredths END) AS own,
-    SUM(CASE WHEN is_counted = 1 THEN used_hundredths END) AS used,
+    {sum_hundredths_sql("CASE WHEN is_counted = 1 THEN previous_output END")} AS growth_previous,
+    {sum_hundredths_sql("CASE WHEN is_counted = 1 THEN own END")} AS own,
+    {sum_hundredths_sql("CASE WHEN is_counted = 1 THEN used END")} AS used,
     MAX(is_demo) AS demo"""
+
 
 _STATEMENT = """
 WITH months AS (
@@ -133,49 +131,46 @@ WITH months AS (
 ),
 scoped_factories AS (
     SELECT f.id AS factory_id, f.commissioned_on, CASE WHEN f.is_demo THEN 1 ELSE 0 END AS is_demo,
-           {row_key} AS row_key, {label_en} AS label_en, {label_ko} AS label_ko
-    FROM {factory} f
-    JOIN {county} c ON c.id = f.county_id
-    JOIN {province} p ON p.id = c.province_id
-    LEFT JOIN {slot} s ON s.id = f.programme_slot_id
-    LEFT JOIN {round} pr ON pr.id = s.programme_round_id
+           {group_key} AS row_key
+    FROM {factory} f{group_joins}
     WHERE f.id IN ({scoped_factories})
 ),
 valid_splits AS ({valid_splits}
 ),
+-- The factory-months in operation in closed months, each with its approved report if any, and the approved output
+-- of the same month a year earlier when that month counted too (the factory was in operation then; a month a year
+-- earlier than a closed month is closed).
 factory_months AS (
-    SELECT sf.factory_id, sf.row_key, sf.label_en, sf.label_ko, sf.is_demo, m.y, m.m, m.q, m.is_selected,
+    SELECT sf.factory_id, sf.row_key, sf.is_demo, m.y, m.m, m.q,
            CASE WHEN r.id IS NULL THEN 0 ELSE 1 END AS is_counted,
            CASE WHEN r.first_submitted_at < m.deadline_at THEN 1 ELSE 0 END AS is_on_time,
-           {r_output} AS output_hundredths, r.varieties_produced,
-           {r_own} AS own_hundredths, {r_used} AS used_hundredths
+           r.output_value_thousand_won AS output, r.varieties_produced,
+           r.raw_material_from_own_bases_tonnes AS own, r.raw_material_used_tonnes AS used,
+           {previous_output} AS previous_output
     FROM scoped_factories sf
-    JOIN months m ON m.is_closed = 1 AND sf.commissioned_on < m.next_month_start
-    LEFT JOIN {report} r ON r.factory_id = sf.factory_id AND r.month = m.month_start AND r.status = %s
+    JOIN months m ON sf.commissioned_on < m.next_month_start
+    LEFT JOIN {report} r
+           ON r.factory_id = sf.factory_id AND r.month = m.month_start AND r.status = %s
+          AND r.month >= %s AND r.month <= %s{previous_join}
 ),
 selected AS (
-    SELECT fm.factory_id, fm.row_key, fm.label_en, fm.label_ko, fm.is_demo, fm.y, fm.m, fm.q,
-           fm.is_counted, fm.is_on_time, fm.output_hundredths, fm.varieties_produced,
-           fm.own_hundredths, fm.used_hundredths,
-           {planned} AS planned_twelfth_hundredths,
-           ap.planned_varieties,
-           prev.output_hundredths AS previous_output_hundredths
+    SELECT fm.factory_id, fm.row_key, fm.is_demo, fm.y, fm.m, fm.q,
+           fm.is_counted, fm.is_on_time, fm.output, fm.varieties_produced, fm.own, fm.used, fm.previous_output,
+           {planned} AS planned_twelfths,
+           {planned_varieties} AS planned_varieties
     FROM factory_months fm{plan_joins}
-    LEFT JOIN factory_months prev
-           ON prev.factory_id = fm.factory_id AND prev.y = fm.y - 1 AND prev.m = fm.m AND prev.is_counted = 1
-    WHERE fm.is_selected = 1
 ),
 -- Product range: each factory's most varieties in one counted month of the period (of the year, for a row's
 -- total), against its planned varieties of that year; factories without a positive plan are left out of both.
 best_in_cell AS (
     SELECT row_key, {cell_period}, factory_id, y AS plan_year,
            MAX(varieties_produced) AS most_varieties, MAX(planned_varieties) AS planned
-    FROM selected WHERE is_counted = 1 GROUP BY row_key, {cell_period}, factory_id, y
+    FROM selected WHERE is_counted = 1{range_only} GROUP BY row_key, {cell_period}, factory_id, y
 ),
 best_in_row AS (
     SELECT row_key, factory_id, y AS plan_year,
            MAX(varieties_produced) AS most_varieties, MAX(planned_varieties) AS planned
-    FROM selected WHERE is_counted = 1 GROUP BY row_key, factory_id, y
+    FROM selected WHERE is_counted = 1{range_only} GROUP BY row_key, factory_id, y
 ),
 range_cells AS (
     SELECT row_key, {cell_period}, SUM(most_varieties) AS best_varieties, SUM(planned) AS planned_varieties
@@ -186,21 +181,63 @@ range_rows AS (
     FROM best_in_row WHERE planned > 0 GROUP BY row_key
 ),
 cells AS (
-    SELECT row_key, MAX(label_en) AS label_en, MAX(label_ko) AS label_ko, {cell_period}, {sums}
+    SELECT row_key, {cell_period}, {sums}
     FROM selected GROUP BY row_key, {cell_period}
 ),
 totals AS (
-    SELECT row_key, MAX(label_en) AS label_en, MAX(label_ko) AS label_ko, {sums}
+    SELECT row_key, {sums}
     FROM selected GROUP BY row_key
 )
-SELECT 1 AS is_cell, cells.row_key, cells.label_en, cells.label_ko, {period_a}, {period_b},
-       {sum_columns_cells}, rc.best_varieties, rc.planned_varieties
-FROM cells LEFT JOIN range_cells rc ON rc.row_key = cells.row_key AND {period_join}
-UNION ALL
-SELECT 0, totals.row_key, totals.label_en, totals.label_ko, NULL, NULL,
-       {sum_columns_totals}, rr.best_varieties, rr.planned_varieties
-FROM totals LEFT JOIN range_rows rr ON rr.row_key = totals.row_key
+SELECT g.is_cell, {row_key}, {label_en}, {label_ko}, g.period_a, g.period_b, {sum_columns_groups},
+       g.best_varieties, g.planned_varieties
+FROM (
+    SELECT 1 AS is_cell, cells.row_key AS group_key, {period_a} AS period_a, {period_b} AS period_b,
+           {sum_columns_cells}, rc.best_varieties, rc.planned_varieties
+    FROM cells LEFT JOIN range_cells rc ON rc.row_key = cells.row_key AND {period_join}
+    UNION ALL
+    SELECT 0, totals.row_key, NULL, NULL, {sum_columns_totals}, rr.best_varieties, rr.planned_varieties
+    FROM totals LEFT JOIN range_rows rr ON rr.row_key = totals.row_key
+) g{label_joins}
 """
+
+
+def row_grouping(rows: str) -> dict:
+    """How factory-months or reports are grouped for a row dimension (`group_key` over the factory `f`, its county
+    `c` when `group_joins` are added, its programme round `pr`), and how each group `g` is named afterwards: a
+    handful of labels joined to the groups, not to every row."""
+    if rows == "province":
+        return {
+            "group_key": "c.province_id",
+            "group_joins": f"\n    JOIN {TABLES['county']} c ON c.id = f.county_id",
+            "label_joins": f"\nJOIN {TABLES['province']} p ON p.id = g.group_key",
+            "row_key": "p.code",
+            "label_en": "p.name_en",
+            "label_ko": "p.name_ko",
+        }
+    if rows == "county":
+        return {
+            "group_key": "f.county_id",
+            "group_joins": "",
+            "label_joins": f"\nJOIN {TABLES['county']} c ON c.id = g.group_key",
+            "row_key": "c.slug",
+            "label_en": "c.name_en",
+            "label_ko": "c.name_ko",
+        }
+    joins = ""
+    if rows == "round":
+        joins = (
+            f"\n    LEFT JOIN {TABLES['slot']} s ON s.id = f.programme_slot_id"
+            f"\n    LEFT JOIN {TABLES['round']} pr ON pr.id = s.programme_round_id"
+        )
+    return {
+        # A factory not built by the programme is in round 0 ("not built by the programme").
+        "group_key": "f.kind" if rows == "kind" else "COALESCE(pr.year, 0)",
+        "group_joins": joins,
+        "label_joins": "",
+        "row_key": "g.group_key",
+        "label_en": "NULL",
+        "label_ko": "NULL",
+    }
 
 
 def _scoped_factories(user, query):
@@ -230,23 +267,33 @@ def _years(factories, query) -> tuple[int, int]:
     return (first.year if first else this_year), this_year
 
 
-def months_cte(first_year: int, last_year: int, params: list) -> str:
+def _closed_months_cte(first_year: int, last_year: int, params: list) -> str:
+    """The closed months of the years shown, with their deadline and the same month a year earlier."""
     ops = connection.ops
     now = timezone.now()
     selects = []
-    # The year before the first is there for growth's "same month of the previous year", never shown.
-    for year in range(first_year - 1, last_year + 1):
+    for year in range(first_year, last_year + 1):
         for month in months_of_year(year=year, cutoff_at=now):
+            if not month.is_closed:
+                continue
             params += [
                 ops.adapt_datefield_value(month.start),
                 ops.adapt_datefield_value(month.next_start),
                 ops.adapt_datetimefield_value(month.deadline_exclusive_at),
+                ops.adapt_datefield_value(month.start.replace(year=year - 1)),
+                ops.adapt_datefield_value(month.next_start.replace(year=month.next_start.year - 1)),
             ]
             selects.append(
-                f"SELECT %s AS month_start, %s AS next_month_start, %s AS deadline_at, {month.year} AS y, "
-                f"{month.number} AS m, {(month.number - 1) // 3 + 1} AS q, {int(month.is_closed)} AS is_closed, "
-                f"{int(year >= first_year)} AS is_selected"
+                f"SELECT %s AS month_start, %s AS next_month_start, %s AS deadline_at, "
+                f"%s AS previous_month_start, %s AS previous_next_month_start, {month.year} AS y, "
+                f"{month.number} AS m, {(month.number - 1) // 3 + 1} AS q"
             )
+    if not selects:  # nothing closed yet: an empty table of the same shape
+        params += [None] * 5
+        return (
+            "SELECT %s AS month_start, %s AS next_month_start, %s AS deadline_at, %s AS previous_month_start, "
+            "%s AS previous_next_month_start, 0 AS y, 0 AS m, 0 AS q WHERE 1 = 0"
+        )
     return "\n        UNION ALL ".join(selects)
 
 
@@ -254,33 +301,58 @@ def indicator_cells(*, user, query) -> tuple[list[dict], dict, dict]:
     """Rows as (key, English name, Korean name) in key order, cells by (row key, column key), totals by row key."""
     factories = _scoped_factories(user, query)
     first_year, last_year = _years(factories, query)
+    # Only what the measure needs: the plans for plan fulfilment and product range, a year earlier for growth.
+    needs_plan = query.measure in (Indicator.PLAN_FULFILMENT, Indicator.PRODUCT_RANGE)
+    needs_previous = query.measure == Indicator.GROWTH
+    approved = MonthlyReport.Status.APPROVED
+    first_month, last_month = datetime.date(first_year, 1, 1), datetime.date(last_year, 12, 1)
+    plan_years = "year >= %s AND year <= %s"
     params: list = []
-    months = months_cte(first_year, last_year, params)
-    scoped_sql, scoped_params = factories.values("id").query.sql_with_params()
-    params += scoped_params
-    params += [first_year - 1, last_year, MonthlyReport.Status.APPROVED]
-    row_key, label_en, label_ko = ROW_SQL[query.rows]
+    months = _closed_months_cte(first_year, last_year, params)  # the months' dates
+    scoped_sql, scoped_params = factories.order_by().values("id").query.sql_with_params()
+    params += scoped_params  # scoped_factories
+    params += [first_year, last_year]  # valid_splits
+    params += [approved, first_month, last_month]  # the month's report
+    if needs_previous:
+        params += [approved, first_month.replace(year=first_year - 1), last_month.replace(year=last_year - 1)]
+    if needs_plan:
+        params += [first_year, last_year]  # the annual plans
     period = PERIOD_SQL[query.columns]
+    sum_names = _SUM_NAMES[:-2]
     statement = _STATEMENT.format(
         months=months,
         scoped_factories=scoped_sql,
         **TABLES,
-        valid_splits=valid_splits_sql("ap.year >= %s AND ap.year <= %s"),
-        plan_joins=plan_joins_sql(factory_id="fm.factory_id", year="fm.y", month_number="fm.m"),
-        planned=PLANNED_TWELFTH_HUNDREDTHS_SQL,
-        row_key=row_key,
-        label_en=label_en,
-        label_ko=label_ko,
-        r_output=hundredths_sql("r.output_value_thousand_won"),
-        r_own=hundredths_sql("r.raw_material_from_own_bases_tonnes"),
-        r_used=hundredths_sql("r.raw_material_used_tonnes"),
+        **row_grouping(query.rows),
+        valid_splits=valid_splits_sql(plan_years),
+        previous_output=(
+            "CASE WHEN sf.commissioned_on < m.previous_next_month_start THEN previous.output_value_thousand_won END"
+            if needs_previous
+            else "CAST(NULL AS NUMERIC)"
+        ),
+        previous_join=(
+            f"\n    LEFT JOIN {TABLES['report']} previous"
+            "\n           ON previous.factory_id = sf.factory_id AND previous.month = m.previous_month_start"
+            "\n          AND previous.status = %s AND previous.month >= %s AND previous.month <= %s"
+            if needs_previous
+            else ""
+        ),
+        plan_joins=(
+            plan_joins_sql(factory_id="fm.factory_id", year="fm.y", month_number="fm.m", plan_years=plan_years)
+            if needs_plan
+            else ""
+        ),
+        planned=PLANNED_TWELFTHS_SQL if needs_plan else "CAST(NULL AS NUMERIC)",
+        planned_varieties="ap.planned_varieties" if needs_plan else "CAST(NULL AS INTEGER)",
+        range_only="" if query.measure == Indicator.PRODUCT_RANGE else " AND 1 = 0",
         cell_period=", ".join(period),
-        sums=_SUMS_SQL,
+        sums=_sums_sql(),
         period_a=f"cells.{period[0]}",
         period_b=f"cells.{period[1]}" if len(period) > 1 else "NULL",
         period_join=" AND ".join(f"rc.{name} = cells.{name}" for name in period),
-        sum_columns_cells=", ".join(f"cells.{name}" for name in _SUM_NAMES[:-2]),
-        sum_columns_totals=", ".join(f"totals.{name}" for name in _SUM_NAMES[:-2]),
+        sum_columns_groups=", ".join(f"g.{name}" for name in sum_names),
+        sum_columns_cells=", ".join(f"cells.{name}" for name in sum_names),
+        sum_columns_totals=", ".join(f"totals.{name}" for name in sum_names),
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)

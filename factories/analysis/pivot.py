@@ -30,6 +30,7 @@ from factories.analysis.indicators import (
     PERIOD_SQL,
     TABLES,
     indicator_cells,
+    row_grouping,
 )
 from factories.models import FactoryKind, MonthlyReport
 from factories.selectors.plans import PLANNED_TWELFTHS_SQL, plan_joins_sql, sum_hundredths_sql, valid_splits_sql
@@ -194,42 +195,6 @@ FROM grouped g{label_joins}
 """
 
 
-def _row_grouping(rows: str) -> dict:
-    """How the reports are grouped for a row dimension, and how each group is named afterwards."""
-    if rows == "province":
-        return {
-            "group_key": "c.province_id",
-            "group_joins": f"\n    JOIN {TABLES['county']} c ON c.id = f.county_id",
-            "label_joins": f"\nJOIN {TABLES['province']} p ON p.id = g.group_key",
-            "row_key": "p.code",
-            "label_en": "p.name_en",
-            "label_ko": "p.name_ko",
-        }
-    if rows == "county":
-        return {
-            "group_key": "f.county_id",
-            "group_joins": "",
-            "label_joins": f"\nJOIN {TABLES['county']} c ON c.id = g.group_key",
-            "row_key": "c.slug",
-            "label_en": "c.name_en",
-            "label_ko": "c.name_ko",
-        }
-    joins = ""
-    if rows == "round":
-        joins = (
-            f"\n    LEFT JOIN {TABLES['slot']} s ON s.id = f.programme_slot_id"
-            f"\n    LEFT JOIN {TABLES['round']} pr ON pr.id = s.programme_round_id"
-        )
-    return {
-        "group_key": "f.kind" if rows == "kind" else "COALESCE(pr.year, 0)",
-        "group_joins": joins,
-        "label_joins": "",
-        "row_key": "g.group_key",
-        "label_en": "NULL",
-        "label_ko": "NULL",
-    }
-
-
 def _scoped_reports(user, query: PivotQuery):
     reports = scoping.visible_reports(user).filter(status=MonthlyReport.Status.APPROVED)
     if query.year:
@@ -280,7 +245,7 @@ def pivot(*, user, query: PivotQuery) -> PivotTable:
         period_a=period[0],
         period_b=period[1] if len(period) > 1 else "NULL",
         period=", ".join(period),
-        **_row_grouping(query.rows),
+        **row_grouping(query.rows),
         **TABLES,
     )
     table = PivotTable(query=query)

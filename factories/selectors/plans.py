@@ -56,8 +56,8 @@ def plan_joins_sql(*, factory_id: str, year: str, month_number: str, plan_years:
     annual_plans = ANNUAL_PLAN_TABLE
     if plan_years:
         annual_plans = (
-            f"(SELECT id, factory_id, year, planned_output_value_thousand_won FROM {ANNUAL_PLAN_TABLE} "
-            f"WHERE {plan_years})"
+            "(SELECT id, factory_id, year, planned_output_value_thousand_won, planned_varieties "
+            f"FROM {ANNUAL_PLAN_TABLE} WHERE {plan_years})"
         )
     return f"""
     LEFT JOIN {annual_plans} ap ON ap.factory_id = {factory_id} AND ap.year = {year}
