@@ -21,13 +21,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db import connection
-from django.db.models.functions import ExtractMonth, ExtractQuarter, ExtractYear
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth, TruncQuarter, TruncYear
 from django.utils.translation import gettext_lazy as _
 
 from factories.analysis.indicators import (
     COMPLETENESS,
     INDICATOR_MEASURES,
-    PERIOD_SQL,
     TABLES,
     indicator_cells,
     row_grouping,
@@ -171,24 +170,30 @@ _STATEMENT = """
 WITH scoped_reports AS ({reports}),
 valid_splits AS ({valid_splits}
 ),
+-- Each factory's group (a few thousand rows), joined once to the reports.
+factory_groups AS {materialized}(
+    SELECT f.id AS factory_id, {group_key} AS group_key
+    FROM {factory} f{group_joins}
+),
 planned_reports AS (
-    SELECT r.factory_id, r.y, r.m, r.q, r.is_demo, r.output_value_thousand_won, r.varieties_produced,
+    SELECT r.factory_id, r.period, r.is_demo, r.output_value_thousand_won, r.varieties_produced,
            r.raw_material_from_own_bases_tonnes, r.raw_material_used_tonnes,
            {planned} AS planned_twelfths
     FROM scoped_reports r{plan_joins}
 ),
--- Grouped by ids first, named after: a handful of labels joined to the groups, not to every report.
+-- Grouped by ids first, named after: a handful of labels joined to the groups, not to every report. Only the
+-- measure's sums are taken (the others are 0).
 grouped AS (
-    SELECT {group_key} AS group_key, {period_a} AS period_a, {period_b} AS period_b,
+    SELECT fg.group_key, x.period,
            {output},
            -- Output against plan: over the reports whose month has a plan > 0, in both sums.
            {output_planned},
            {plan},
-           SUM(x.varieties_produced), {own}, {used}, COUNT(*),
+           {varieties}, {own}, {used}, COUNT(*),
            SUM(CASE WHEN x.is_demo THEN 1 ELSE 0 END)
     FROM planned_reports x
-    JOIN {factory} f ON f.id = x.factory_id{group_joins}
-    GROUP BY {group_key}, {period}
+    JOIN factory_groups fg ON fg.factory_id = x.factory_id
+    GROUP BY fg.group_key, x.period
 )
 SELECT {row_key}, {label_en}, {label_ko}, g.*
 FROM grouped g{label_joins}
@@ -208,18 +213,37 @@ def _scoped_reports(user, query: PivotQuery):
     return reports.order_by()
 
 
+_TRUNC = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
+
+
+def _column_key(columns: str, period) -> tuple:
+    """(year, month), (year, quarter) or (year,) of a period's first day (a date, or ISO text on SQLite)."""
+    if isinstance(period, str):
+        period = datetime.date.fromisoformat(period[:10])
+    if columns == "month":
+        return (period.year, period.month)
+    if columns == "quarter":
+        return (period.year, (period.month - 1) // 3 + 1)
+    return (period.year,)
+
+
 def pivot(*, user, query: PivotQuery) -> PivotTable:
     """The table of `query` over what `user` may see, in one statement."""
     if query.measure in INDICATOR_MEASURES:
         return _indicator_pivot(user=user, query=query)
-    reports = _scoped_reports(user, query).annotate(
-        y=ExtractYear("month"), m=ExtractMonth("month"), q=ExtractQuarter("month")
-    )
+    measure = query.measure
+    needs_plan = measure == "against_plan"
+    # Grouped by the period's first day (a date hashes faster than extracted numbers); only the plan join needs
+    # the year and month as numbers.
+    reports = _scoped_reports(user, query).annotate(period=_TRUNC[query.columns]("month"))
+    plan_columns = ()
+    if needs_plan:
+        reports = reports.annotate(y=ExtractYear("month"), m=ExtractMonth("month"))
+        plan_columns = ("y", "m")
     reports_sql, params = reports.values(
         "factory_id",
-        "y",
-        "m",
-        "q",
+        "period",
+        *plan_columns,
         "is_demo",
         "output_value_thousand_won",
         "varieties_produced",
@@ -230,21 +254,28 @@ def pivot(*, user, query: PivotQuery) -> PivotTable:
     plan_years = "year >= %s AND year <= %s" if query.year else "1 = 1"
     year_params = [query.year, query.year] if query.year else []
     params += year_params  # valid splits
-    params += year_params  # annual plans
-    period = [f"x.{name}" for name in PERIOD_SQL[query.columns]]
+    if needs_plan:
+        params += year_params  # annual plans
+
+    def summed(expression: str, *measures: str) -> str:
+        return sum_hundredths_sql(expression) if measure in measures else "0"
+
     statement = _STATEMENT.format(
         reports=reports_sql,
         valid_splits=valid_splits_sql(plan_years),
-        plan_joins=plan_joins_sql(factory_id="r.factory_id", year="r.y", month_number="r.m", plan_years=plan_years),
-        planned=PLANNED_TWELFTHS_SQL,
-        output=sum_hundredths_sql("x.output_value_thousand_won"),
-        output_planned=sum_hundredths_sql("CASE WHEN x.planned_twelfths > 0 THEN x.output_value_thousand_won END"),
-        plan=sum_hundredths_sql("CASE WHEN x.planned_twelfths > 0 THEN x.planned_twelfths END"),
-        own=sum_hundredths_sql("x.raw_material_from_own_bases_tonnes"),
-        used=sum_hundredths_sql("x.raw_material_used_tonnes"),
-        period_a=period[0],
-        period_b=period[1] if len(period) > 1 else "NULL",
-        period=", ".join(period),
+        plan_joins=(
+            plan_joins_sql(factory_id="r.factory_id", year="r.y", month_number="r.m", plan_years=plan_years)
+            if needs_plan
+            else ""
+        ),
+        planned=PLANNED_TWELFTHS_SQL if needs_plan else "CAST(NULL AS NUMERIC)",
+        output=summed("x.output_value_thousand_won", "output_value"),
+        output_planned=summed("CASE WHEN x.planned_twelfths > 0 THEN x.output_value_thousand_won END", "against_plan"),
+        plan=summed("CASE WHEN x.planned_twelfths > 0 THEN x.planned_twelfths END", "against_plan"),
+        varieties="SUM(x.varieties_produced)" if measure == "varieties" else "0",
+        own=summed("x.raw_material_from_own_bases_tonnes", "own_share"),
+        used=summed("x.raw_material_used_tonnes", "own_share"),
+        materialized="MATERIALIZED " if connection.vendor == "postgresql" else "",
         **row_grouping(query.rows),
         **TABLES,
     )
@@ -254,10 +285,10 @@ def pivot(*, user, query: PivotQuery) -> PivotTable:
         fetched = cursor.fetchall()
     labels = {}
     columns = set()
-    for key, name_en, name_ko, _group, period_a, period_b, *sums in fetched:
+    for key, name_en, name_ko, _group, period, *sums in fetched:
         key = None if query.rows == "round" and not key else key
         labels.setdefault(key, (name_en, name_ko))
-        column_key = (int(period_a),) if period_b is None else (int(period_a), int(period_b))
+        column_key = _column_key(query.columns, period)
         columns.add(column_key)
         table.cells[(key, column_key)] = Cell(*(int(value or 0) for value in sums))
     for key in sorted(labels, key=lambda key: (key is None, key if key is not None else 0)):
