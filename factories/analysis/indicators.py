@@ -14,9 +14,10 @@ cut-off and summed per pivot cell instead of per county and year:
 Only cities and counties are in the programme's scope (as in the standings and the completeness grid). A cell's
 ratio is the ratio of its sums (a province is the sum of its counties' factory-months, never a mean of ratios); a
 row's total is computed from the sums over all its factory-months in one grouping of the same statement, since
-product range (each factory's best month) cannot be added up from the cells. One statement, whatever the size:
-money and tonnes as integer hundredths and monthly plans as integer twelfths of hundredths, so nothing is rounded
-before the exact division in Python.
+product range (each factory's best month) cannot be added up from the cells. One statement, whatever the size, that
+returns money and tonnes as whole hundredths and monthly plans as whole twelfths of hundredths, so nothing is
+rounded before the exact division in Python; it joins only what the measure needs (plans for plan fulfilment and
+product range, the year before for growth).
 """
 
 import datetime
@@ -39,7 +40,7 @@ from standings.models import Indicator
 COMPLETENESS = "completeness"
 INDICATOR_MEASURES = (*Indicator.values, COMPLETENESS)
 
-# Row dimension: (key, English label, Korean label) in SQL; a factory not built by the programme has round 0.
+# The columns of a factory-month that make a period's key.
 PERIOD_SQL = {"month": ("y", "m"), "quarter": ("y", "q"), "year": ("y",)}
 TABLES = {
     "factory": Factory._meta.db_table,

@@ -21,7 +21,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db import connection
-from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth, TruncQuarter, TruncYear
+from django.db.models import F
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncQuarter, TruncYear
 from django.utils.translation import gettext_lazy as _
 
 from factories.analysis.indicators import (
@@ -170,8 +171,8 @@ _STATEMENT = """
 WITH scoped_reports AS ({reports}),
 valid_splits AS ({valid_splits}
 ),
--- Each factory's group (a few thousand rows), joined once to the reports.
-factory_groups AS {materialized}(
+-- Each factory's group (the factory's province, county, kind or round).
+factory_groups AS (
     SELECT f.id AS factory_id, {group_key} AS group_key
     FROM {factory} f{group_joins}
 ),
@@ -213,7 +214,8 @@ def _scoped_reports(user, query: PivotQuery):
     return reports.order_by()
 
 
-_TRUNC = {"month": TruncMonth, "quarter": TruncQuarter, "year": TruncYear}
+# A report's month is already the month's first day.
+_PERIOD = {"month": lambda field: F(field), "quarter": TruncQuarter, "year": TruncYear}
 
 
 def _column_key(columns: str, period) -> tuple:
@@ -235,7 +237,7 @@ def pivot(*, user, query: PivotQuery) -> PivotTable:
     needs_plan = measure == "against_plan"
     # Grouped by the period's first day (a date hashes faster than extracted numbers); only the plan join needs
     # the year and month as numbers.
-    reports = _scoped_reports(user, query).annotate(period=_TRUNC[query.columns]("month"))
+    reports = _scoped_reports(user, query).annotate(period=_PERIOD[query.columns]("month"))
     plan_columns = ()
     if needs_plan:
         reports = reports.annotate(y=ExtractYear("month"), m=ExtractMonth("month"))
@@ -275,7 +277,6 @@ def pivot(*, user, query: PivotQuery) -> PivotTable:
         varieties="SUM(x.varieties_produced)" if measure == "varieties" else "0",
         own=summed("x.raw_material_from_own_bases_tonnes", "own_share"),
         used=summed("x.raw_material_used_tonnes", "own_share"),
-        materialized="MATERIALIZED " if connection.vendor == "postgresql" else "",
         **row_grouping(query.rows),
         **TABLES,
     )
