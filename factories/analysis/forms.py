@@ -14,9 +14,11 @@ class PivotForm(forms.Form):
         initial="output_value",
         help_text=_(
             "Reporting discipline, completeness and the standings measures follow the standings methodology: they "
-            "count the months of factories in operation whose entry period has closed, from approved reports. In a "
-            "month or quarter column each is worked out over that period alone: growth against the same months a "
-            "year earlier, product range from each factory's best month of the period."
+            "count the months of factories in operation whose entry period has closed. Completeness is the share of "
+            "those months with an approved report; reporting discipline the share whose report is approved and was "
+            "first submitted by the deadline. In a month or quarter column each measure is worked out over that "
+            "period alone: growth against the same months a year earlier, product range from each factory's best "
+            "month of the period."
         ),
     )
     rows = forms.ChoiceField(label=_("Rows"), choices=list(ROWS.items()), initial="province")

@@ -83,6 +83,15 @@ class IndicatorCell:
     best_varieties: int | None = None
     planned_varieties: int | None = None
 
+    def __add__(self, other: "IndicatorCell") -> "IndicatorCell":
+        """The sums of both (unknown plus unknown stays unknown); not for product range, whose best month is
+        not a sum."""
+
+        def plus(a, b):
+            return b if a is None else a if b is None else a + b
+
+        return IndicatorCell(*(plus(getattr(self, name), getattr(other, name)) for name in _SUM_NAMES))
+
     def value(self, measure: str) -> Fraction | None:
         if measure == COMPLETENESS:
             return Fraction(self.counted, self.operating) if self.operating else None
@@ -126,11 +135,11 @@ def _sums_sql() -> str:
     MAX(is_demo) AS demo"""
 
 
-_STATEMENT = """
+_HEAD = """
 WITH months AS (
         {months}
 ),
-scoped_factories AS (
+scoped_factories AS {materialized}(
     SELECT f.id AS factory_id, f.commissioned_on, CASE WHEN f.is_demo THEN 1 ELSE 0 END AS is_demo,
            {group_key} AS row_key
     FROM {factory} f{group_joins}
@@ -161,43 +170,48 @@ selected AS (
            {planned_varieties} AS planned_varieties
     FROM factory_months fm{plan_joins}
 ),
--- Product range: each factory's most varieties in one counted month of the period (of the year, for a row's
--- total), against its planned varieties of that year; factories without a positive plan are left out of both.
+"""
+
+# Product range: each factory's most varieties in one counted month of the period (of the year, for a row's
+# total: a best month is not added up from the cells), against its planned varieties of that year; factories
+# without a positive plan are left out of both sums. Only these two sums are taken.
+_RANGE_TAIL = """
 best_in_cell AS (
-    SELECT row_key, {cell_period}, factory_id, y AS plan_year,
+    SELECT row_key, {cell_period}, factory_id, y AS plan_year, MAX(is_demo) AS demo,
            MAX(varieties_produced) AS most_varieties, MAX(planned_varieties) AS planned
-    FROM selected WHERE is_counted = 1{range_only} GROUP BY row_key, {cell_period}, factory_id, y
+    FROM selected WHERE is_counted = 1 GROUP BY row_key, {cell_period}, factory_id, y
 ),
 best_in_row AS (
-    SELECT row_key, factory_id, y AS plan_year,
-           MAX(varieties_produced) AS most_varieties, MAX(planned_varieties) AS planned
-    FROM selected WHERE is_counted = 1{range_only} GROUP BY row_key, factory_id, y
-),
-range_cells AS (
-    SELECT row_key, {cell_period}, SUM(most_varieties) AS best_varieties, SUM(planned) AS planned_varieties
-    FROM best_in_cell WHERE planned > 0 GROUP BY row_key, {cell_period}
-),
-range_rows AS (
-    SELECT row_key, SUM(most_varieties) AS best_varieties, SUM(planned) AS planned_varieties
-    FROM best_in_row WHERE planned > 0 GROUP BY row_key
-),
+    SELECT row_key, factory_id, plan_year, MAX(demo) AS demo,
+           MAX(most_varieties) AS most_varieties, MAX(planned) AS planned
+    FROM best_in_cell GROUP BY row_key, factory_id, plan_year
+)
+SELECT g.is_cell, {row_key}, {label_en}, {label_ko}, g.period_a, g.period_b,
+       0, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, g.demo, g.best_varieties, g.planned_varieties
+FROM (
+    SELECT 1 AS is_cell, row_key AS group_key, {range_period_a} AS period_a, {range_period_b} AS period_b,
+           MAX(demo) AS demo, SUM(CASE WHEN planned > 0 THEN most_varieties END) AS best_varieties,
+           SUM(CASE WHEN planned > 0 THEN planned END) AS planned_varieties
+    FROM best_in_cell GROUP BY row_key, {cell_period}
+    UNION ALL
+    SELECT 0, row_key, NULL, NULL, MAX(demo), SUM(CASE WHEN planned > 0 THEN most_varieties END),
+           SUM(CASE WHEN planned > 0 THEN planned END)
+    FROM best_in_row GROUP BY row_key
+) g{label_joins}
+"""
+
+
+# The other measures: sums that add up, so a row's total is the sum of its cells (added in Python), and the
+# factory-months are aggregated once.
+_ADDITIVE_TAIL = """
 cells AS (
     SELECT row_key, {cell_period}, {sums}
     FROM selected GROUP BY row_key, {cell_period}
-),
-totals AS (
-    SELECT row_key, {sums}
-    FROM selected GROUP BY row_key
 )
-SELECT g.is_cell, {row_key}, {label_en}, {label_ko}, g.period_a, g.period_b, {sum_columns_groups},
-       g.best_varieties, g.planned_varieties
+SELECT 1, {row_key}, {label_en}, {label_ko}, g.period_a, g.period_b, {sum_columns_groups}, NULL, NULL
 FROM (
-    SELECT 1 AS is_cell, cells.row_key AS group_key, {period_a} AS period_a, {period_b} AS period_b,
-           {sum_columns_cells}, rc.best_varieties, rc.planned_varieties
-    FROM cells LEFT JOIN range_cells rc ON rc.row_key = cells.row_key AND {period_join}
-    UNION ALL
-    SELECT 0, totals.row_key, NULL, NULL, {sum_columns_totals}, rr.best_varieties, rr.planned_varieties
-    FROM totals LEFT JOIN range_rows rr ON rr.row_key = totals.row_key
+    SELECT cells.row_key AS group_key, {period_a} AS period_a, {period_b} AS period_b, {sum_columns_cells}
+    FROM cells
 ) g{label_joins}
 """
 
@@ -320,9 +334,12 @@ def indicator_cells(*, user, query) -> tuple[list[dict], dict, dict]:
         params += [first_year, last_year]  # the annual plans
     period = PERIOD_SQL[query.columns]
     sum_names = _SUM_NAMES[:-2]
-    statement = _STATEMENT.format(
+    is_range = query.measure == Indicator.PRODUCT_RANGE
+    statement = (_HEAD + (_RANGE_TAIL if is_range else _ADDITIVE_TAIL)).format(
         months=months,
         scoped_factories=scoped_sql,
+        # Once, not per factory-month: PostgreSQL would otherwise test each factory-month against the scope.
+        materialized="MATERIALIZED " if connection.vendor == "postgresql" else "",
         **TABLES,
         **row_grouping(query.rows),
         valid_splits=valid_splits_sql(plan_years),
@@ -345,15 +362,14 @@ def indicator_cells(*, user, query) -> tuple[list[dict], dict, dict]:
         ),
         planned=PLANNED_TWELFTHS_SQL if needs_plan else "CAST(NULL AS NUMERIC)",
         planned_varieties="ap.planned_varieties" if needs_plan else "CAST(NULL AS INTEGER)",
-        range_only="" if query.measure == Indicator.PRODUCT_RANGE else " AND 1 = 0",
         cell_period=", ".join(period),
         sums=_sums_sql(),
+        range_period_a=period[0],
+        range_period_b=period[1] if len(period) > 1 else "NULL",
         period_a=f"cells.{period[0]}",
         period_b=f"cells.{period[1]}" if len(period) > 1 else "NULL",
-        period_join=" AND ".join(f"rc.{name} = cells.{name}" for name in period),
         sum_columns_groups=", ".join(f"g.{name}" for name in sum_names),
         sum_columns_cells=", ".join(f"cells.{name}" for name in sum_names),
-        sum_columns_totals=", ".join(f"totals.{name}" for name in sum_names),
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, params)
@@ -370,5 +386,8 @@ def indicator_cells(*, user, query) -> tuple[list[dict], dict, dict]:
             cells[(key, column_key)] = cell
         else:
             totals[key] = cell
+    if not is_range:
+        for (key, _column), cell in cells.items():
+            totals[key] = cell if key not in totals else totals[key] + cell
     ordered = sorted(rows, key=lambda key: (key is None, key if key is not None else 0))
     return [(key, *rows[key]) for key in ordered], cells, totals

@@ -44,10 +44,10 @@ MEASURES = {
     "varieties": _("Varieties per factory-month"),
     "own_share": _("Raw material from own bases"),
     "reports": _("Approved reports"),
-    Indicator.REPORTING_DISCIPLINE.value: _("Reporting discipline (reports first submitted by the deadline)"),
-    COMPLETENESS: _("Completeness (reports approved of those due)"),
+    Indicator.REPORTING_DISCIPLINE.value: _("Reporting discipline"),
+    COMPLETENESS: _("Completeness"),
     Indicator.PLAN_FULFILMENT.value: _("Standings: plan fulfilment"),
-    Indicator.GROWTH.value: _("Standings: growth on the same months a year earlier"),
+    Indicator.GROWTH.value: _("Standings: growth"),
     Indicator.PRODUCT_RANGE.value: _("Standings: product range"),
     Indicator.LOCAL_RAW_MATERIALS.value: _("Standings: local raw materials"),
 }
