@@ -184,3 +184,14 @@ def test_without_a_year_the_columns_span_the_reports(erin, reports):
     data = api.get(reverse("api:analytics"), {"rows": "province", "pe": "year"}).json()
     assert data["columns"] == ["2025"]
     assert [row["total"] for row in data["rows"]] == ["32000.000000000000", "7000.000000000000"]
+
+
+def test_rows_by_factory_kind_and_programme_round(client, erin, reports):
+    client_for(client, erin)
+    query = {"measure": "output_value", "columns": "quarter", "year": 2025}
+    by_kind = client.get(reverse("pivot"), query | {"rows": "kind"}).context["table"]
+    assert by_kind.row_keys == ["foodstuff"] and by_kind.row_total("foodstuff") == Decimal("39000")
+    assert by_kind.column_keys == [(2025, 1)]
+    by_round = client.get(reverse("pivot"), query | {"rows": "round"})
+    assert by_round.context["table"].row_keys == [None]
+    assert "not built by the programme" in by_round.content.decode()

@@ -19,7 +19,14 @@ from rest_framework.test import APIClient
 
 from factories.models import Factory, FactoryKind, MonthlyReport
 from regional.models import County
-from tests.builders import AnnualPlanBuilder, CountyBuilder, FactoryBuilder, MonthlyReportBuilder
+from tests.builders import (
+    AnnualPlanBuilder,
+    CountyBuilder,
+    FactoryBuilder,
+    MonthlyReportBuilder,
+    RoundBuilder,
+    SlotBuilder,
+)
 from tests.conftest import client_for
 
 YEAR = 2025
@@ -65,7 +72,10 @@ def programme(alpha_county, beta_county, gamma_county):
     )
     # Commissioned in the middle of March 2025: in operation from March.
     alpha_garment = FactoryBuilder(
-        county=alpha_county, kind=FactoryKind.GARMENT, commissioned_on=datetime.date(2025, 3, 15)
+        county=alpha_county,
+        kind=FactoryKind.GARMENT,
+        commissioned_on=datetime.date(2025, 3, 15),
+        programme_slot=SlotBuilder(county=alpha_county, programme_round=RoundBuilder(year=2025)),
     )
     beta_food = FactoryBuilder(
         county=beta_county, kind=FactoryKind.FOODSTUFF, commissioned_on=datetime.date(2022, 1, 1)
@@ -229,14 +239,18 @@ def _factories_of(row_key, rows: str) -> list[Factory]:
         return list(factories.filter(county__province__code=row_key))
     if rows == "county":
         return list(factories.filter(county__slug=row_key))
-    return list(factories.filter(kind=row_key))
+    if rows == "kind":
+        return list(factories.filter(kind=row_key))
+    return list(factories.filter(programme_slot__programme_round__year=row_key))
 
 
 # --- the figures --------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("measure", NEW_MEASURES)
-@pytest.mark.parametrize(("rows", "columns"), [("province", "month"), ("county", "quarter"), ("kind", "year")])
+@pytest.mark.parametrize(
+    ("rows", "columns"), [("province", "month"), ("county", "quarter"), ("kind", "year"), ("round", "month")]
+)
 def test_each_figure_equals_the_ratio_worked_out_from_the_reports(client, frank, programme, measure, rows, columns):
     client_for(client, frank)
     response = client.get(reverse("pivot"), {"measure": measure, "rows": rows, "columns": columns, "year": YEAR})
@@ -245,6 +259,7 @@ def test_each_figure_equals_the_ratio_worked_out_from_the_reports(client, frank,
         "province": ["KP-61", "KP-62"],
         "county": ["kp-northland-alpha", "kp-northland-beta", "kp-southland-gamma"],
         "kind": ["foodstuff", "garment"],
+        "round": [2025, None],  # the garment factory was built in the 2025 round, the others not by the programme
     }[rows]
     assert table.row_keys == expected_rows  # the ward's factory and the factory under construction never count
     assert len(table.column_keys) == {"month": 12, "quarter": 4, "year": 1}[columns]
