@@ -312,7 +312,7 @@ def _closed_months_cte(first_year: int, last_year: int, params: list) -> str:
     return "\n        UNION ALL ".join(selects)
 
 
-def indicator_cells(*, user, query) -> tuple[list[dict], dict, dict]:
+def indicator_cells(*, user, query) -> tuple[list[tuple], dict, dict]:
     """Rows as (key, English name, Korean name) in key order, cells by (row key, column key), totals by row key."""
     factories = _scoped_factories(user, query)
     first_year, last_year = _years(factories, query)
