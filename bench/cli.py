@@ -15,7 +15,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench import database, loadgen, report
+from bench import browser, database, freshness, loadgen, report
 
 RESULTS = Path(__file__).resolve().parent / "results"
 YEARS_FIRST = 2016
@@ -33,6 +33,9 @@ class Plan:
     api_clients: int
     page_requests: int
     export_repeats: int
+    freshness_approvals: int = 20
+    freshness_overlapping: int = 12
+    browser_loads: int = 3
 
 
 FULL = Plan(
@@ -54,7 +57,13 @@ QUICK = Plan(
     api_clients=20,
     page_requests=5,
     export_repeats=1,
+    freshness_approvals=3,
+    freshness_overlapping=0,
+    browser_loads=1,
 )
+# Approvals of the overlapping freshness phase arrive this often, about the time one recompute takes here (so a
+# worker computes the year pass after pass while more approvals arrive).
+FRESHNESS_INTERVAL_SECONDS = 0.3
 SCALE_YEARS = {"tiny": 2, "national": 10, "stress": 10}
 
 
@@ -95,8 +104,9 @@ def _free_port() -> int:
 class Gunicorn:
     """gunicorn with 2 × cores workers on 127.0.0.1, the production WSGI app under the bench settings."""
 
-    def __init__(self, db: str):
+    def __init__(self, db: str, extra_env: dict[str, str] | None = None):
         self.db = db
+        self.extra_env = extra_env or {}
         self.port = _free_port()
         self.workers = 2 * (os.cpu_count() or 1)
         self.process = None
@@ -115,7 +125,7 @@ class Gunicorn:
         self.process = subprocess.Popen(
             command,
             cwd=database.ROOT,
-            env=database.subprocess_env(self.db),
+            env=database.subprocess_env(self.db, **self.extra_env),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -253,6 +263,20 @@ def run_scale(*, scale: str, plan: Plan, seed: int, prefix: str, reuse: bool, on
         results["memory_recompute"] = run_step(db, "memory_recompute", years=years)
         if scale != "stress":
             results["memory_export"] = run_step(db, "memory_export")
+    if "freshness" in only and scale == "national":
+        log(f"{scale}: freshness, approval to the county page, with a Celery worker")
+        results["freshness"] = freshness.measure(
+            db=db,
+            year=years[-1],
+            approvals=plan.freshness_approvals,
+            overlapping=plan.freshness_overlapping,
+            interval=FRESHNESS_INTERVAL_SECONDS,
+            server_factory=Gunicorn,
+            log=log,
+        )
+    if "browser" in only and scale == "national":
+        log(f"{scale}: pages in Chromium, cold and warm")
+        results["browser"] = browser.measure(db=db, loads=plan.browser_loads, server_factory=Gunicorn, log=log)
     return results
 
 
@@ -303,7 +327,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="one scale (national), short measurements (CI)")
     parser.add_argument("--scale", action="append", choices=list(SCALE_YEARS), help="repeatable; default both")
     parser.add_argument("--seed", type=int, default=20)
-    parser.add_argument("--only", default="standings,import,api,pages,export,memory", help="comma-separated groups")
+    parser.add_argument(
+        "--only", default="standings,import,api,pages,export,memory,freshness,browser", help="comma-separated groups"
+    )
     parser.add_argument("--reuse-data", action="store_true", help="keep a database already loaded with this seed")
     parser.add_argument("--db-prefix", default="regional_bench")
     parser.add_argument("--output-dir", type=Path, default=RESULTS)

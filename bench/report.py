@@ -1,5 +1,7 @@
 """The goals of issue 7 checked against a results dict, and the Markdown table written beside the JSON."""
 
+from bench import browser, freshness
+
 MEMORY_BOUND_MIB = 300  # what "bounded" means here: a worker never needs more than this, whatever the row count
 
 
@@ -211,6 +213,10 @@ def goals(results: dict) -> list[dict]:
                     goal=f"< {MEMORY_BOUND_MIB} MiB",
                     met=item["peak_rss_mib"] < MEMORY_BOUND_MIB and item.get("status_code", 200) == 200,
                 )
+        if data.get("freshness"):
+            out.extend(freshness.goal_rows(data["freshness"], scale))
+        if data.get("browser"):
+            out.extend(browser.goal_rows(data["browser"], scale))
     return out
 
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config.health import healthz
-from factories.analysis.views import pivot_explorer
+from factories.analysis.views import county_map, pivot_explorer
 from regional.notifications.views import set_language
 
 urlpatterns = [
@@ -16,6 +16,7 @@ urlpatterns = [
     path("standings/", include("standings.urls")),
     path("factories/", include("factories.analysis.urls")),
     path("explore/", pivot_explorer, name="pivot"),
+    path("explore/map/", county_map, name="map"),
     path("sites/", include("regional.sites.urls")),
     path("", include("regional.urls")),
 ]

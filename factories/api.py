@@ -29,6 +29,7 @@ from factories.serializers import (
     MonthlyReportSerializer,
     MonthlyReportUpdateSerializer,
     RawMaterialBaseSerializer,
+    ReportApproveSerializer,
     ReportReturnSerializer,
     ReportTransitionSerializer,
     report_values,
@@ -231,13 +232,23 @@ class MonthlyReportViewSet(
 
     @extend_schema(
         summary="Approve a submitted report (provincial officials of its province)",
-        request=ReportTransitionSerializer,
+        description=(
+            "A report flagged as unusual (plausibility warnings, as on its page) is approved only with "
+            "`acknowledge_warnings: true`; without it the answer is 400 with the warnings listed under "
+            "`acknowledge_warnings`, and nothing changes."
+        ),
+        request=ReportApproveSerializer,
         responses=_REPORT_WRITE_RESPONSES,
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        version = self._transition_input(ReportTransitionSerializer)["version"]
-        report = services.report_approve(report=self.get_object_instance(), user=request.user, expected_version=version)
+        data = self._transition_input(ReportApproveSerializer)
+        report = services.report_approve(
+            report=self.get_object_instance(),
+            user=request.user,
+            expected_version=data["version"],
+            acknowledge_warnings=data["acknowledge_warnings"],
+        )
         return self._respond(report)
 
     @extend_schema(

@@ -319,6 +319,16 @@ class ReportTransitionSerializer(serializers.Serializer):
     )
 
 
+class ReportApproveSerializer(ReportTransitionSerializer):
+    acknowledge_warnings = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "Required as `true` to approve a report flagged as unusual (plausibility warnings): without it such a "
+            "report is not approved and the answer (400) lists its warnings. Ignored for a report without warnings."
+        ),
+    )
+
+
 class ReportReturnSerializer(ReportTransitionSerializer):
     reason = serializers.CharField(
         max_length=2000,

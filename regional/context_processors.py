@@ -24,6 +24,8 @@ NAVIGATION = [
     ("reports:completeness", _("Completeness"), lambda user: not scoping.is_county_official(user)),
     ("standings:national", _("Standings"), lambda user: True),
     ("pivot", _("Explore"), lambda user: True),
+    # Officials' menus are full already (a third row at 1366 px); they reach the map from the explorer.
+    ("map", _("Map"), lambda user: not (scoping.is_county_official(user) or scoping.is_provincial_official(user))),
     ("sites:missing_facts", _("Missing facts"), scoping.is_administrator),
     ("admin:index", _("Admin"), scoping.is_administrator),
 ]
@@ -43,4 +45,8 @@ def navigation(request):
                 continue
             is_active = request.path == url if url == "/" else request.path.startswith(url)
             items.append({"url": url, "label": label, "active": is_active})
+    # /explore/map/ is under /explore/: only the most specific matching entry is the current page.
+    active = [item for item in items if item["active"]]
+    for item in active[:-1] if len(active) > 1 else []:
+        item["active"] = len(item["url"]) == max(len(other["url"]) for other in active)
     return {"nav_items": items, "languages": settings.LANGUAGES}

@@ -8,6 +8,7 @@ The queries are PostgreSQL (the production database); table names come from the 
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -47,7 +48,8 @@ class IntegrityCheck:
     title: str
     severity: str
     recommendation: str
-    # Returns (object id, one line of detail) per finding; may use %(now)s and %(stuck_before)s.
+    # Returns (object id, one line of detail) per finding; may use %(now)s, %(stuck_before)s and %(time_zone)s
+    # (the programme's, settings.TIME_ZONE).
     sql: str
 
 
@@ -105,7 +107,7 @@ CHECKS: tuple[IntegrityCheck, ...] = (
     ),
     IntegrityCheck(
         name="report_workflow_times_out_of_order",
-        title="Reports approved before they were first submitted, submitted before their month began, or "
+        title="Reports approved before they were first submitted, submitted before their month ended, or "
         "with a submission or approval time in the future",
         severity=Severity.SEVERE,
         recommendation="Check the server clock and the import that wrote these times; correct them from the "
@@ -117,7 +119,10 @@ CHECKS: tuple[IntegrityCheck, ...] = (
             FROM {report} r
             WHERE (r.approved_at IS NOT NULL AND r.first_submitted_at IS NOT NULL
                    AND r.approved_at < r.first_submitted_at)
-               OR (r.first_submitted_at IS NOT NULL AND r.first_submitted_at < r.month)
+               -- A month's report can be submitted from midnight at the start of the next month, in the
+               -- programme's time zone (DESIGN.md, reporting periods).
+               OR (r.first_submitted_at IS NOT NULL
+                   AND r.first_submitted_at < (r.month + interval '1 month')::timestamp AT TIME ZONE %(time_zone)s)
                OR r.first_submitted_at > %(now)s OR r.approved_at > %(now)s
         """,
     ),
@@ -326,7 +331,7 @@ def integrity_checks_run(*, names: list[str] | None = None, detail_limit: int = 
     if unknown:
         raise ValueError(f"Unknown checks: {', '.join(unknown)}")
     now = timezone.now()
-    params = {"now": now, "stuck_before": now - STUCK_REQUEST_AFTER}
+    params = {"now": now, "stuck_before": now - STUCK_REQUEST_AFTER, "time_zone": settings.TIME_ZONE}
     results = []
     with connection.cursor() as cursor:
         for check in CHECKS:

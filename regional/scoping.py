@@ -252,6 +252,11 @@ def notification_recipients_for_county(county_id: int) -> QuerySet[User]:
     return User.objects.filter(role=User.Role.COUNTY_OFFICIAL, county_id=county_id, is_active=True)
 
 
+def notification_recipients_for_counties(county_ids: list[int]) -> QuerySet[User]:
+    """The officials of several counties in one query (each still hears only of their own county's reports)."""
+    return User.objects.filter(role=User.Role.COUNTY_OFFICIAL, county_id__in=county_ids, is_active=True)
+
+
 def notification_recipients_for_province(province_id: int) -> QuerySet[User]:
     return User.objects.filter(role=User.Role.PROVINCIAL_OFFICIAL, province_id=province_id, is_active=True)
 

@@ -27,6 +27,7 @@ def home(request):
 
 
 @login_required
+@require_safe
 def programme(request):
     overview = selectors.programme_overview(user=request.user)
     return render(

@@ -343,6 +343,11 @@ def recompute_request_process(*, year: int) -> RecomputeOutcome | None:
             RecomputeRequest.objects.filter(year=year).update(
                 last_finished_at=timezone.now(), last_run=outcome.run, last_outcome=outcome.message[:200]
             )
+    if RecomputeRequest.objects.filter(year=year, is_pending=True).exists():
+        # Requests kept arriving through every pass. Their own tasks found the year busy while this worker
+        # computed and retry only BUSY_RETRY_SECONDS later; the next pass is queued now instead, behind any
+        # other work, so an approval is not kept from the standings for those seconds (bench: freshness).
+        _enqueue_recompute(year)
     return outcome
 
 

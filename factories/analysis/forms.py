@@ -1,6 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from factories.analysis.choropleth import (
+    LEVELS,
+    PERIOD_KEYS,
+    PIVOT_MEASURES,
+    STANDINGS_MEASURES,
+    MapQuery,
+    period_label,
+)
 from factories.analysis.pivot import COLUMNS, MEASURES, ROWS, PivotQuery
 from factories.models import FactoryKind
 
@@ -51,4 +59,33 @@ class PivotForm(forms.Form):
             kind=data.get("kind") or "",
             round=data.get("round"),
             chart=data.get("chart") or "bar",
+        )
+
+
+class MapForm(forms.Form):
+    """The map's choices, kept in the URL like the explorer's."""
+
+    measure = forms.ChoiceField(label=_("Measure"), initial="rank")
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    period = forms.ChoiceField(label=_("Period (report measures)"), required=False, initial="")
+    level = forms.ChoiceField(label=_("Areas"), required=False, initial="county")
+
+    def __init__(self, data, *, default_year: int):
+        values = {"measure": "rank", "year": default_year, "period": "", "level": "county"}
+        values.update({key: value for key, value in data.items() if value != ""})
+        super().__init__(values)
+        self.fields["measure"].choices = [
+            (_("Standings"), list(STANDINGS_MEASURES.items())),
+            (_("Approved reports"), list(PIVOT_MEASURES.items())),
+        ]
+        self.fields["period"].choices = [(key, period_label(key)) for key in PERIOD_KEYS]
+        self.fields["level"].choices = list(LEVELS.items())
+
+    def map_query(self):
+        data = self.cleaned_data
+        return MapQuery(
+            measure=data["measure"],
+            year=data["year"],
+            period=data.get("period") or "",
+            level=data.get("level") or "county",
         )

@@ -1,6 +1,7 @@
 import csv
 import datetime
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, StreamingHttpResponse
@@ -10,11 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
+from factories.analysis.choropleth import STANDINGS_MEASURES, choropleth
 from factories.analysis.factory_page import factory_page
-from factories.analysis.forms import PivotForm
+from factories.analysis.forms import MapForm, PivotForm
 from factories.analysis.pivot import MEASURES, RATIO_MEASURES, ROWS, decimal_value, pivot
 from regional import scoping
 from regional.spreadsheets import neutralise_formula
+from standings import selectors as standings_selectors
 
 
 @login_required
@@ -87,8 +90,18 @@ def pivot_explorer(request):
             "is_ratio": table is not None and table.query.measure in RATIO_MEASURES,
             "query_string": request.GET.urlencode(),
             "rows_label": ROWS.get(form.data.get("rows"), ""),
+            "map_query": _map_query(table),
         },
     )
+
+
+def _map_query(table) -> str:
+    """The same measure and year on the map, by province when the rows are provinces, else by county."""
+    # An explorer measure named like a standings indicator is a ratio of sums here but a score on the map.
+    if table is None or not table.query.year or table.query.measure in STANDINGS_MEASURES:
+        return ""
+    level = "province" if table.query.rows == "province" else "county"
+    return urlencode({"measure": table.query.measure, "year": table.query.year, "level": level})
 
 
 class _Echo:
@@ -121,3 +134,21 @@ def _export(table, file_format: str):
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     workbook.save(response)
     return response
+
+
+@login_required
+@require_GET
+def county_map(request):
+    years = standings_selectors.standings_years(user=request.user)
+    form = MapForm(request.GET.dict(), default_year=years[0] if years else datetime.date.today().year - 1)
+    view = choropleth(user=request.user, query=form.map_query()) if form.is_valid() else None
+    return render(request, "factories/map.html", {"form": form, "view": view, "explorer_query": _explorer_query(view)})
+
+
+def _explorer_query(view) -> str:
+    """The explorer view behind a report measure's map, for the "open in the explorer" link."""
+    if view is None or view.query.is_standings:
+        return ""
+    return urlencode(
+        {"measure": view.query.measure, "rows": view.query.level, "columns": "month", "year": view.query.year}
+    )

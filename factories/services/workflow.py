@@ -237,8 +237,15 @@ def _require_reviewer(report: MonthlyReport, user: User) -> None:
 
 
 @transaction.atomic
-def report_approve(*, report: MonthlyReport, user: User, expected_version: int | None = None) -> MonthlyReport:
-    """Approve a submitted report; refuses any other status. Requests the year's standings recompute."""
+def report_approve(
+    *, report: MonthlyReport, user: User, expected_version: int | None = None, acknowledge_warnings: bool = True
+) -> MonthlyReport:
+    """Approve a submitted report; refuses any other status. Requests the year's standings recompute.
+
+    Nobody approves a report flagged as unusual unseen. The browser approves one only from its own page, where
+    the warnings stand above "Approve despite the warnings" (so the default); the API, which shows nothing,
+    passes what the client acknowledged, and a flagged report without that acknowledgement is refused with its
+    warnings listed."""
     report = _lock(report)
     _check_version(report, expected_version)
     _require_reviewer(report, user)
@@ -248,6 +255,20 @@ def report_approve(*, report: MonthlyReport, user: User, expected_version: int |
             % {"status": report.get_status_display()}
         )
     _require_month_ended(report, for_review=True)
+    if not acknowledge_warnings:
+        warnings = selectors.report_warnings(report=report)
+        if warnings:
+            raise ValidationError(
+                {
+                    "acknowledge_warnings": [
+                        _(
+                            "Not approved: this report is flagged as unusual. Read the warnings below and the "
+                            'county\'s explanation, then approve it again with "acknowledge_warnings": true.'
+                        ),
+                        *warnings,
+                    ]
+                }
+            )
     now = timezone.now()
     report.status = MonthlyReport.Status.APPROVED
     report.approved_at = now
@@ -322,7 +343,7 @@ def reports_approve_bulk(
         scoping.reviewable_reports(user)
         .filter(pk__in=reports.values("pk"), status=MonthlyReport.Status.SUBMITTED)
         .filter(month__lt=selectors.month_in_progress())
-        .select_related("factory")
+        .select_related("factory__county")
         .select_for_update(of=("self",))
         .order_by("pk")
     )

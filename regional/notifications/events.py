@@ -18,7 +18,7 @@ from factories.selectors import add_months, entry_deadline, first_of_month, is_m
 from regional import scoping
 from regional.models import County, Province
 from regional.notifications.models import NotificationKind
-from regional.notifications.services import notify
+from regional.notifications.services import Message, notify, notify_each
 
 logger = logging.getLogger(__name__)
 
@@ -52,15 +52,27 @@ def report_returned(*, report: MonthlyReport, reason: str) -> None:
 
 
 def reports_approved(*, reports: list[MonthlyReport]) -> None:
-    for report in reports:
-        county = report.factory.county
-        notify(
-            recipients=scoping.notification_recipients_for_county(county.pk),
-            kind=NotificationKind.REPORT_APPROVED,
-            subject_key=f"report:{report.pk}:v{report.version}",
-            params={"factory": report.factory.name, "month": report.month.isoformat(), **_county_params(county)},
-            url=_report_url(report),
-        )
+    """Tell each report's county; a bulk approval costs the same few queries for 2 reports as for 200."""
+    counties = {report.factory.county_id: report.factory.county for report in reports}
+    recipients_by_county: dict[int, list] = {county_id: [] for county_id in counties}
+    for user in scoping.notification_recipients_for_counties(list(counties)):
+        recipients_by_county[user.county_id].append(user)
+    notify_each(
+        kind=NotificationKind.REPORT_APPROVED,
+        messages=[
+            Message(
+                recipients=recipients_by_county[report.factory.county_id],
+                subject_key=f"report:{report.pk}:v{report.version}",
+                params={
+                    "factory": report.factory.name,
+                    "month": report.month.isoformat(),
+                    **_county_params(counties[report.factory.county_id]),
+                },
+                url=_report_url(report),
+            )
+            for report in reports
+        ],
+    )
 
 
 def late_entry_allowed(*, grant) -> None:

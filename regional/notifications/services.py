@@ -2,7 +2,8 @@
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
@@ -26,22 +27,41 @@ def _channels(users: list[User], kind: str) -> dict[int, str]:
     return {user.pk: chosen.get(user.pk, default) for user in users}
 
 
+@dataclass(frozen=True)
+class Message:
+    """One subject to tell its recipients about (see `notify_each`)."""
+
+    recipients: Iterable[User]
+    subject_key: str
+    params: dict
+    url: str = ""
+
+
 def notify(*, recipients: Iterable[User], kind: str, subject_key: str, params: dict, url: str = "") -> int:
     """Tell each recipient once about `subject_key`: a second call with the same kind and subject (beat running
     twice, a retried task) adds nothing, whatever the interleaving (the database's unique constraint decides).
     E-mails are sent after the surrounding transaction commits. Returns how many notifications were new."""
-    users = [user for user in recipients if user.is_active]
-    if not users:
+    return notify_each(
+        kind=kind, messages=[Message(recipients=recipients, subject_key=subject_key, params=params, url=url)]
+    )
+
+
+def notify_each(*, kind: str, messages: Sequence[Message]) -> int:
+    """`notify` for many subjects of one kind at once (a bulk approval tells each county about each of its
+    reports) in the same few queries whatever the number of messages: once per recipient, kind and subject,
+    e-mails after commit. Returns how many notifications were new."""
+    deliveries = [(message, user) for message in messages for user in message.recipients if user.is_active]
+    if not deliveries:
         return 0
-    channels = _channels(users, kind)
+    channels = _channels(list({user.pk: user for _, user in deliveries}.values()), kind)
     now = timezone.now()
     rows = [
         Notification(
             recipient=user,
             kind=kind,
-            subject_key=subject_key,
-            params=params,
-            url=url,
+            subject_key=message.subject_key,
+            params=message.params,
+            url=message.url,
             created_at=now,
             email_status=(
                 Notification.EmailStatus.PENDING
@@ -49,14 +69,15 @@ def notify(*, recipients: Iterable[User], kind: str, subject_key: str, params: d
                 else Notification.EmailStatus.NOT_WANTED
             ),
         )
-        for user in users
+        for message, user in deliveries
         if channels[user.pk] != Channel.OFF
     ]
     if not rows:
         return 0
-    before = Notification.objects.filter(kind=kind, subject_key=subject_key).count()
+    subjects = Notification.objects.filter(kind=kind, subject_key__in={row.subject_key for row in rows})
+    before = subjects.count()
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    created = Notification.objects.filter(kind=kind, subject_key=subject_key).count() - before
+    created = subjects.count() - before
     if any(row.email_status == Notification.EmailStatus.PENDING for row in rows):
         transaction.on_commit(_enqueue_emails)
     return created

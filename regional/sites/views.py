@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from regional import scoping
 from regional.models import ReviewDocument
@@ -20,6 +20,7 @@ from regional.tasks import review_document_build_task
 
 
 @login_required
+@require_safe
 def board(request, year: int | None = None):
     province_code = request.GET.get("province", "").strip()[:10]
     board = selectors.construction_board(user=request.user, year=year, province_code=province_code)
@@ -33,6 +34,7 @@ def board(request, year: int | None = None):
 
 
 @login_required
+@require_safe
 def site_detail(request, slug: str):
     detail = selectors.site_detail(user=request.user, slug=slug)
     return render(

@@ -1,5 +1,7 @@
 """The report workflow through the API: the same services, messages and refusals as the browser."""
 
+from decimal import Decimal
+
 import pytest
 
 from factories import selectors, services
@@ -190,6 +192,45 @@ def test_approving_a_draft_is_refused_with_the_services_message(carol, as_user, 
 
     assert response.status_code == 400
     assert response.json() == {"non_field_errors": ["Only submitted reports can be approved; this one is draft."]}
+
+
+def test_a_flagged_report_is_approved_only_with_its_warnings_acknowledged(carol, as_user, alphas_factory):
+    # 100 tonnes in a month is above a twelfth of the 1,000 tonnes a year the factory was designed for.
+    report = MonthlyReportBuilder(factory=alphas_factory, month=reporting_month(), submitted=True)
+    url = f"/api/v1/reports/{report.pk}/approve/"
+
+    refused = as_user(carol).post(url, {"version": 1}, format="json")
+
+    assert refused.status_code == 400
+    assert refused.json() == {
+        "acknowledge_warnings": [
+            "Not approved: this report is flagged as unusual. Read the warnings below and the county's explanation, "
+            'then approve it again with "acknowledge_warnings": true.',
+            "Physical output 100.00 is above the factory's design capacity of 83.33 a month (1,000.00 a year).",
+        ]
+    }
+    assert as_user(carol).post(url, {"version": 1, "acknowledge_warnings": False}, format="json").status_code == 400
+    report.refresh_from_db()
+    assert (report.status, report.version) == ("submitted", 1)
+    assert not ReportEvent.objects.filter(report=report, kind="approved").exists()
+
+    approved = as_user(carol).post(url, {"version": 1, "acknowledge_warnings": True}, format="json")
+
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "approved"
+    assert ReportEvent.objects.filter(report=report, kind="approved").count() == 1
+
+
+def test_a_report_without_warnings_needs_no_acknowledgement(carol, as_user, alphas_factory):
+    report = MonthlyReportBuilder(
+        factory=alphas_factory, month=reporting_month(), submitted=True, physical_output=Decimal("80")
+    )
+    assert selectors.report_warnings(report=report) == []
+
+    approved = as_user(carol).post(f"/api/v1/reports/{report.pk}/approve/", {"version": 1}, format="json")
+
+    assert approved.status_code == 200
+    assert approved.json()["status"] == "approved"
 
 
 def test_an_approved_report_cannot_be_edited_through_the_api(alice, as_user, alphas_factory):

@@ -33,6 +33,20 @@ MEASUREMENTS = [
     ("recompute peak RSS", ("memory_recompute", "peak_rss_mib")),
     ("export peak RSS", ("memory_export", "peak_rss_mib")),
     ("XLSX export against CSV", ("export", "xlsx_over_csv")),
+    ("freshness p95, one approval at a time", ("freshness", "one_at_a_time", "p95_seconds")),
+    ("freshness, computing share", ("freshness", "one_at_a_time", "phases_median_seconds", "computing")),
+    *(
+        (f"Chromium {page} {cache}: {metric}", ("browser", "pages", page, cache, metric))
+        for page in ("home", "this_month", "entry_form", "standings_dashboard", "county_page")
+        for cache in ("cold", "warm")
+        for metric in ("load_ms", "lcp_ms", "transfer_bytes")
+    ),
+    *(
+        (f"service worker and bell on {page}, {cache}", ("browser", "service_worker_and_inbox", page, cache, key))
+        for page in ("this_month", "entry_form")
+        for cache in ("cold", "warm")
+        for key in ("added_load_ms", "added_transfer_bytes")
+    ),
 ]
 
 
@@ -77,6 +91,14 @@ def test_quick_benchmark_writes_every_measurement_to_json_and_markdown(tmp_path)
     # And the standings measured by the app agree with the reference SQL, county by county
     assert national["standings"]["one_year"]["agrees_with_reference"] is True
     assert national["standings"]["ten_years"]["agrees_with_reference"] is True
+    # And the pages in Chromium were served as production serves them, and the approvals reached the county page
+    assert national["browser"]["server"]["debug"] is False
+    assert all(
+        national["browser"]["pages"][page][cache]["statuses"] == [200]
+        for page in national["browser"]["pages"]
+        for cache in ("cold", "warm")
+    )
+    assert all(sample["run_id"] for sample in national["freshness"]["one_at_a_time"]["samples"])
     # And the Markdown table has a row for every goal checked
     assert len(results["goals"]) >= 12
     for goal in results["goals"]:

@@ -3,11 +3,13 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from factories.models import MonthlyReport
 from factories.services import late_entry_allow, report_approve, report_return, reports_approve_bulk
-from regional.notifications.events import closed_month_missing, deadline_reminders, review_digests
+from regional.notifications.events import closed_month_missing, deadline_reminders, reports_approved, review_digests
 from regional.notifications.models import Channel, Notification, NotificationKind, NotificationPreference
 from regional.notifications.services import notify
 from tests.builders import FactoryBuilder, MonthlyReportBuilder, UserBuilder
@@ -49,6 +51,50 @@ def test_approvals_one_by_one_and_in_bulk_tell_the_county(alpha_factory, alice, 
     reports_approve_bulk(reports=MonthlyReport.objects.filter(pk=second.pk), user=carol, acknowledged_ids=[second.pk])
     assert _inbox(alice) == [NotificationKind.REPORT_APPROVED] * 2
     assert _inbox(bob) == []
+
+
+def _bulk_approve_in_two_counties(factories, count: int, year: int, reviewer) -> tuple[int, list[MonthlyReport]]:
+    """Approve `count` submitted reports (months of `year`, alternating between the factories) in one bulk
+    approval; returns the queries it cost and the reports. (Each approval in its own year, so each creates its
+    year's recompute request rather than one updating the other's.)"""
+    reports = [
+        MonthlyReportBuilder(factory=factories[index % 2], month=datetime.date(year, 1 + index // 2, 1), submitted=True)
+        for index in range(count)
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        approved = reports_approve_bulk(
+            reports=MonthlyReport.objects.filter(pk__in=[report.pk for report in reports]),
+            user=reviewer,
+            acknowledged_ids=[report.pk for report in reports],
+        )
+    assert approved == count
+    return len(queries), reports
+
+
+def test_a_bulk_approval_tells_each_county_of_its_reports_in_the_same_queries_for_2_and_10(
+    alpha_factory, beta_factory, alpha_county, beta_county, alice, bob, carol
+):
+    second_alpha_official = UserBuilder(username="alpha-2", role="county", county=alpha_county)
+    other_alpha = FactoryBuilder(county=alpha_county, commissioned_on=datetime.date(2020, 1, 1))
+    other_beta = FactoryBuilder(county=beta_county, commissioned_on=datetime.date(2020, 1, 1))
+
+    queries_for_two, small = _bulk_approve_in_two_counties([alpha_factory, beta_factory], 2, 2023, carol)
+    queries_for_ten, large = _bulk_approve_in_two_counties([other_alpha, other_beta], 10, 2024, carol)
+
+    assert queries_for_ten == queries_for_two
+    for official, county in ((alice, alpha_county), (second_alpha_official, alpha_county), (bob, beta_county)):
+        told_of = sorted(
+            Notification.objects.filter(recipient=official, kind=NotificationKind.REPORT_APPROVED).values_list(
+                "url", flat=True
+            )
+        )
+        theirs = sorted(f"/reports/{report.pk}/" for report in small + large if report.factory.county_id == county.pk)
+        assert told_of == theirs
+        assert len(theirs) == 6
+    # Once per recipient and subject: the same event again tells no one twice.
+    approved = list(MonthlyReport.objects.filter(pk__in=[report.pk for report in large]).select_related("factory"))
+    reports_approved(reports=approved)
+    assert Notification.objects.filter(kind=NotificationKind.REPORT_APPROVED).count() == 18
 
 
 def test_a_report_returned_twice_is_two_notifications_but_the_same_event_repeated_is_one(alpha_factory, alice, carol):

@@ -1,31 +1,15 @@
 """Chromium with the network switched off. Playwright's `set_offline` does not reach a service worker's own
 requests, so while offline every request a service worker makes is aborted too (that needs Playwright's
-service-worker network events, switched on for these browsers only)."""
-
-import os
+service-worker network events, switched on for the shared browser of tests/conftest.py)."""
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from tests.conftest import CHROMIUM_ARGS
 
 
 @pytest.fixture
-def offline_browser():
-    previous = os.environ.get("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS")
-    os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = "1"
-    try:
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
-            )
-            yield chromium
-            chromium.close()
-    finally:
-        if previous is None:
-            os.environ.pop("PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS", None)
-        else:
-            os.environ["PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS"] = previous
+def offline_browser(browser):
+    """The shared Chromium of tests/conftest.py, whose Playwright driver starts with service-worker network
+    events switched on."""
+    return browser
 
 
 def _abort_service_worker_requests(route):

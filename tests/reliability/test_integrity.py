@@ -13,6 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from config.celery import app as celery_app
 from factories.models import Factory, MonthlyPlan
+from factories.selectors import submission_opens_at
 from regional.integrity import CHECKS, integrity_check_names, integrity_checks_run
 from regional.models import County, ProgrammeRound, User
 from regional.tasks import integrity_check_task
@@ -78,6 +79,23 @@ def report_approved_in_the_future():
     MonthlyReportBuilder(
         status="approved", first_submitted_at=now, submitted_at=now, approved_at=now + datetime.timedelta(hours=5)
     )
+
+
+def report_submitted_before_its_month_ended():
+    # A second before midnight at the start of April in the programme's time zone: March had not ended yet.
+    submitted = submission_opens_at(datetime.date(2025, 3, 1)) - datetime.timedelta(seconds=1)
+    MonthlyReportBuilder(month=datetime.date(2025, 3, 1), submitted=True, first_submitted_at=submitted)
+
+
+def test_a_report_submitted_as_its_month_ended_is_in_order(db):
+    opens = submission_opens_at(datetime.date(2025, 3, 1))
+    assert opens.isoformat() == "2025-04-01T00:00:00+09:00"
+    MonthlyReportBuilder(month=datetime.date(2025, 3, 1), submitted=True, first_submitted_at=opens, submitted_at=opens)
+
+    (result,) = integrity_checks_run(names=["report_workflow_times_out_of_order"])
+
+    assert result.count == 0
+    assert "submitted before their month ended" in result.check.title
 
 
 def reopened_report_without_event():
@@ -159,7 +177,11 @@ VIOLATIONS = {
     "reports_outside_operating_period": [report_of_a_planned_factory, report_before_commissioning],
     "approved_reports_without_approval_event": [approved_report_without_events],
     "submitted_reports_without_submission_event": [submitted_report_without_events],
-    "report_workflow_times_out_of_order": [report_approved_before_submission, report_approved_in_the_future],
+    "report_workflow_times_out_of_order": [
+        report_approved_before_submission,
+        report_submitted_before_its_month_ended,
+        report_approved_in_the_future,
+    ],
     "reopened_reports_without_reopening_event": [reopened_report_without_event],
     "standings_older_than_latest_approval": [approval_after_the_latest_run],
     "standings_runs_incomplete": [run_missing_its_rows],

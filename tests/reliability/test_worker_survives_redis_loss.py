@@ -56,7 +56,7 @@ def worker(redis_server, tmp_path):
     worker = CeleryWorker(redis_url=redis_server.url, log_path=tmp_path / "worker.log")
     worker.start()
     yield worker
-    worker.stop()
+    worker.stop(cold=True)  # its broker is the throw-away Redis of this test
 
 
 @pytest.fixture
@@ -157,7 +157,7 @@ def worker_of_two(redis_server, tmp_path):
     worker = CeleryWorker(redis_url=redis_server.url, log_path=tmp_path / "worker.log", concurrency=2)
     worker.start()
     yield worker
-    worker.stop()
+    worker.stop(cold=True)  # its broker is the throw-away Redis of this test
 
 
 def test_the_worker_survives_redis_dying_while_it_runs_an_acks_late_recompute_which_still_publishes(

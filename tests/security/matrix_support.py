@@ -298,7 +298,8 @@ def request_body(route_key: str, world: World) -> dict:
             "comment": "matrix",
         },
         "api:report-detail": {"version": objects["draft"].version, "comment": "matrix"},
-        "api:report-approve": {"version": objects["submitted"].version},
+        # Its physical output is above a twelfth of the capacity: flagged, so its warnings are acknowledged.
+        "api:report-approve": {"version": objects["submitted"].version, "acknowledge_warnings": True},
         "api:report-return-to-county": {"version": objects["submitted"].version, "reason": "Check the figures."},
         "api:report-submit": {"version": objects["draft"].version},
         "api:report-recall": {"version": objects["submitted"].version},

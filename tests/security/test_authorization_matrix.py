@@ -247,6 +247,7 @@ EXPECTED = {
     "search": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /search/
     "factory_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /factories/alpha-foodstuff/
     "pivot": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /explore/
+    "map": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /explore/map/
     "reports:this_month": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/this-month/
     "reports:report_entry_check": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 200, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/check/
     "reports:report_entry": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 400, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/
@@ -278,14 +279,14 @@ EXPECTED = {
     "standings:recompute": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 403, 403, 403, 302)},  # /standings/runs/recompute/
     "standings:recompute_progress": {"GET": (302, 403, 403, 403, 403, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /standings/runs/progress/
     "home": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /
-    "programme": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /programme/
+    "programme": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /programme/
     "schedule": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /schedule/
     "county_list": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /counties/
     "county_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /counties/kp-northland-alpha/
     "province_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /provinces/KP-61/
-    "sites:board": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /sites/
-    "sites:board_year": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /sites/round/2024/
-    "sites:site_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 200, 200, 200, 200, 200)},  # /sites/kp-northland-alpha/
+    "sites:board": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /sites/
+    "sites:board_year": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /sites/round/2024/
+    "sites:site_detail": {"GET": (302, 200, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /sites/kp-northland-alpha/
     "sites:missing_facts": {"GET": (302, 403, 403, 403, 403, 200), "POST": (302, 403, 403, 403, 403, 404)},  # /sites/missing-facts/
     "sites:review_index": {"GET": (302, 403, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /sites/reviews/
     "sites:review_generate": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 403, 403, 302, 302)},  # /sites/reviews/national/

@@ -29,7 +29,10 @@ versions = st.sampled_from(["fresh", "stale", "missing"])
 action = st.one_of(
     st.tuples(st.just("save"), st.sampled_from(["alice", "bob"]), st.sampled_from([0, -1, -12]), figures, versions),
     st.tuples(st.just("submit"), st.sampled_from(["alice", "bob"]), st.integers(0, 5), versions),
-    st.tuples(st.just("approve"), st.sampled_from(["carol", "dave", "erin"]), st.integers(0, 5), versions),
+    # The last element: whether the reviewer acknowledges the warnings of a report flagged as unusual.
+    st.tuples(
+        st.just("approve"), st.sampled_from(["carol", "dave", "erin"]), st.integers(0, 5), versions, st.booleans()
+    ),
     st.tuples(
         st.just("return"), st.sampled_from(["carol", "alice"]), st.integers(0, 5), versions, st.text(max_size=20)
     ),
@@ -48,8 +51,9 @@ EVERY_WRITE_ACCEPTED_AND_REFUSED = [
     ("submit", "bob", 0, "fresh"),  # Alice's report, not Bob's: refused
     ("submit", "alice", 0, "fresh"),
     ("submit", "bob", 1, "fresh"),
-    ("approve", "dave", 0, "fresh"),  # another province's reviewer: refused
-    ("approve", "carol", 0, "fresh"),
+    ("approve", "dave", 0, "fresh", True),  # another province's reviewer: refused
+    ("approve", "carol", 0, "fresh", False),  # flagged as unusual (output above capacity), unacknowledged: refused
+    ("approve", "carol", 0, "fresh", True),
     ("return", "alice", 1, "fresh", "no"),  # a county official: refused
     ("return", "carol", 1, "fresh", "Days worked look wrong."),
     ("reopen", "carol", 0, "no"),  # not an administrator: refused
@@ -122,7 +126,8 @@ def random_sequences_of_writes(factories, users, apis, actions):
             if report is None:
                 continue
             url = reverse(f"api:report-{kind}", args=[report.pk])
-            response = api.post(url, _version(report, step[3]), format="json")
+            acknowledgement = {"acknowledge_warnings": step[4]} if kind == "approve" else {}
+            response = api.post(url, {**_version(report, step[3]), **acknowledgement}, format="json")
         elif kind == "return":
             report = _report(step[2])
             if report is None:

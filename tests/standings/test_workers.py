@@ -11,12 +11,14 @@ import time
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import timezone
 
 from factories.models import MonthlyReport
 from factories.services import report_approve
 from regional.models import County
 from standings.models import CountyStanding, RecomputeRequest, StandingsRun
 from standings.services import (
+    MAX_CONSECUTIVE_PASSES,
     RecomputeOutcome,
     recompute_request_process,
     standings_recompute,
@@ -225,3 +227,44 @@ def test_a_worker_killed_in_the_middle_of_a_run_leaves_no_half_written_run(alpha
     assert not CountyStanding.objects.exists()
     # and the next worker publishes the year whole
     assert standings_recompute(year=2025, cutoff_at=CUTOFF).status == RecomputeOutcome.PUBLISHED
+
+
+@pytest.mark.integration
+@pytest.mark.django_db(transaction=True)
+def test_a_request_still_pending_after_a_workers_last_pass_is_computed_at_once_not_after_a_busy_retry(
+    alpha_with_one_report_awaiting_approval, celery_app, monkeypatch
+):
+    from celery.contrib.testing.worker import start_worker
+
+    from standings import services
+
+    # Given a recompute request for 2025, whose own nudge to the broker is gone
+    with transaction.atomic():
+        standings_recompute_requested(year=2025, trigger=StandingsRun.Trigger.MANUAL)
+    celery_app.control.purge()
+    # And approvals landing while a worker computes, through every pass it makes in a row: their tasks found the
+    # year busy then (the lock held) and retry only BUSY_RETRY_SECONDS later, so they are the request row alone
+    compute = services.standings_recompute
+    passes = []
+
+    def computing_while_approvals_keep_arriving(**arguments):
+        outcome = compute(**arguments)
+        passes.append(outcome.status)
+        if len(passes) <= MAX_CONSECUTIVE_PASSES:
+            RecomputeRequest.objects.filter(year=2025).update(requested_at=timezone.now(), is_pending=True)
+        return outcome
+
+    monkeypatch.setattr(services, "standings_recompute", computing_while_approvals_keep_arriving)
+
+    # When the worker has made its passes and stops with the last approval still waiting
+    recompute_request_process(year=2025)
+    assert len(passes) == MAX_CONSECUTIVE_PASSES
+    assert RecomputeRequest.objects.get(year=2025).is_pending is True
+
+    # Then a worker computes it again right away: no new approval, no busy retry, no pending sweep needed
+    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=20):
+        deadline = time.monotonic() + 20
+        while RecomputeRequest.objects.get(year=2025).is_pending and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert RecomputeRequest.objects.get(year=2025).is_pending is False
+    assert len(passes) == MAX_CONSECUTIVE_PASSES + 1
