@@ -303,11 +303,11 @@ def _closed_months_cte(first_year: int, last_year: int, params: list) -> str:
                 f"%s AS previous_month_start, %s AS previous_next_month_start, {month.year} AS y, "
                 f"{month.number} AS m, {(month.number - 1) // 3 + 1} AS q"
             )
-    if not selects:  # nothing closed yet: an empty table of the same shape
-        params += [None] * 5
+    if not selects:  # nothing closed yet (a future year): an empty table of the same shape and types
         return (
-            "SELECT %s AS month_start, %s AS next_month_start, %s AS deadline_at, %s AS previous_month_start, "
-            "%s AS previous_next_month_start, 0 AS y, 0 AS m, 0 AS q WHERE 1 = 0"
+            "SELECT CAST(NULL AS DATE) AS month_start, CAST(NULL AS DATE) AS next_month_start, "
+            "CAST(NULL AS TIMESTAMP) AS deadline_at, CAST(NULL AS DATE) AS previous_month_start, "
+            "CAST(NULL AS DATE) AS previous_next_month_start, 0 AS y, 0 AS m, 0 AS q WHERE 1 = 0"
         )
     return "\n        UNION ALL ".join(selects)
 
