@@ -145,18 +145,21 @@ def _agrees_with_reference(run, statement: str) -> bool:
     return published == {county_id: (row["rank"], row["composite"]) for county_id, row in expected.items()}
 
 
-def step_standings(*, years: list[int], single_year: int, repeats: int) -> dict:
+def step_standings(*, years: list[int], single_year: int, repeats: int, ten_year_repeats: int | None = None) -> dict:
     """The app's recompute (standings_recompute: inputs, hash, publish) against the reference statement through
     psql, alternated run by run so that both see the same machine load."""
+    from django.db import connection
     from django.utils import timezone
 
     from standings.services import RecomputeOutcome, standings_recompute
 
+    connection.ensure_connection()
+    rss_before = _rss_mib()
     cutoff_at = timezone.now()
     results = {}
     for label, measured_years, repeat_count in (
         ("one_year", [single_year], repeats),
-        ("ten_years", years, repeats),
+        ("ten_years", years, repeats if ten_year_repeats is None else ten_year_repeats),
     ):
         statements = [_reference_statement(year, cutoff_at) for year in measured_years]
         app_seconds, reference_seconds, reference_wall_seconds, band_seconds = [], [], [], []
@@ -194,6 +197,16 @@ def step_standings(*, years: list[int], single_year: int, repeats: int) -> dict:
             "reference_all_seconds": [round(value, 4) for value in reference_seconds],
         }
     _settle_standings_tables()
+    # This process recomputed every year (and one year again): its peak RSS bounds a worker's for --all, so the
+    # stress scale takes its memory measurement from here instead of recomputing ten years once more.
+    results["memory"] = {
+        "years": len(years),
+        "seconds": results["ten_years"]["app_seconds"],
+        "rss_before_mib": round(rss_before, 1),
+        "peak_rss_mib": round(_peak_rss_mib(), 1),
+        "growth_mib": round(_peak_rss_mib() - rss_before, 1),
+        "measured_in": "the standings step (every year, and one year again)",
+    }
     return results
 
 
@@ -306,8 +319,8 @@ def _report_copy_rows(resolved: list[tuple], now: str):
 
 def _copy_rows(resolved: list[tuple], *, with_audit_rows: bool = False) -> float:
     """COPY the same rows straight into factories_monthlyreport (with its indexes and constraints), as approved
-    reports; with `with_audit_rows` also COPY one history row and one event per report, which is everything the
-    import writes. Seconds; the caller rolls the transaction back."""
+    reports; with `with_audit_rows` also COPY one history row and the two events (submitted, approved) per report,
+    which is everything the import writes. Seconds; the caller rolls the transaction back."""
     from django.db import connection
 
     from factories.models import MonthlyReport, ReportEvent
@@ -334,11 +347,17 @@ def _copy_rows(resolved: list[tuple], *, with_audit_rows: bool = False) -> float
                 " history_type, history_user_id"
             )
             _copy(cursor, history_table, "id, " + history_columns, (_without_updated_at(row) for row in history_rows))
+            # The import records every report as submitted and, when the file says approved (every bench row),
+            # approved too: two events a report.
             _copy(
                 cursor,
                 ReportEvent._meta.db_table,
                 "report_id, kind, actor_id, at, reason",
-                ([ids[(row[0], row[1])], "approved", user_id, now, "CSV import"] for row in resolved),
+                (
+                    [ids[(row[0], row[1])], kind, user_id, now, "CSV import"]
+                    for row in resolved
+                    for kind in ("submitted", "approved")
+                ),
             )
     return time.perf_counter() - started
 
@@ -423,18 +442,47 @@ def step_import(*, rows: int, repeats: int) -> dict:
 PAGE_CANDIDATES = {
     "standings_dashboard": ["standings:national", "standings:dashboard"],
     "review_queue": ["reports:review_queue"],
-    "pivot_explorer": ["pivot"],
+    "county_page": ["standings:county"],
+    "site_board": ["sites:board"],
+    "pivot_default": ["pivot"],
 }
-# The pivot's year × province × month view (issue 17), of the first generated year, which every scale has.
-PAGE_QUERIES = {"pivot_explorer": "?measure=output_value&rows=province&columns=month&year=2016"}
+# Who opens each page: the analyst sees the whole country, the provincial official reviews the largest province.
+PAGE_USERS = {
+    "standings_dashboard": "bench-analyst",
+    "review_queue": "bench-province",
+    "county_page": "bench-analyst",
+    "site_board": "bench-analyst",
+    "pivot_default": "bench-analyst",
+}
+# The pivot's year × province × month view (issue 17) of the first generated year, which every scale has: the
+# explorer opens on the current year, which the generated years (ten closed ones) do not reach.
+PAGE_QUERIES = {"pivot_default": "?measure=output_value&rows=province&columns=month&year=2016"}
 
 
-def _page_url(candidates: list[str]) -> str | None:
+def _page_kwargs(page: str) -> dict:
+    """A real county (one of the 175 of the reference data) ranked in the latest run: the county page of a unit
+    that has a standing, its explanation and its history at every scale."""
+    if page != "county_page":
+        return {}
+    from standings.models import CountyStanding, StandingsRun
+
+    run = StandingsRun.objects.order_by("-year", "-id").first()
+    standing = (
+        CountyStanding.objects.filter(run=run, rank__isnull=False)
+        .exclude(county__slug__startswith="bench-county-")
+        .order_by("rank", "county__slug")
+        .select_related("county")
+        .first()
+    )
+    return {"slug": standing.county.slug}
+
+
+def _page_url(candidates: list[str], kwargs: dict | None = None) -> str | None:
     from django.urls import NoReverseMatch, reverse
 
     for name in candidates:
         try:
-            return reverse(name)
+            return reverse(name, kwargs=kwargs or None)
         except NoReverseMatch:
             continue
     return None
@@ -449,27 +497,25 @@ def _counting(executed: list):
 
 
 def step_pages(*, requests: int) -> dict:
-    """Server time and query count of the pages, through Django's full request path (middleware, templates)."""
+    """Server time, query count and HTML size of the pages, through Django's full request path (middleware,
+    templates)."""
     from django.db import connection
     from django.test import Client
 
     from regional.models import User
 
-    users = {
-        "standings_dashboard": "bench-analyst",
-        "review_queue": "bench-province",
-        "pivot_explorer": "bench-analyst",
-    }
     results = {}
     for page, candidates in PAGE_CANDIDATES.items():
-        url = os.environ.get(f"BENCH_URL_{page.upper()}") or _page_url(candidates)
+        url = os.environ.get(f"BENCH_URL_{page.upper()}") or _page_url(candidates, _page_kwargs(page))
         if url is not None and not os.environ.get(f"BENCH_URL_{page.upper()}"):
             url += PAGE_QUERIES.get(page, "")
         if url is None:
             results[page] = {"url": None, "error": f"no URL named any of {candidates}"}
             continue
         client = Client()
-        client.force_login(User.objects.get(username=users[page]), backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(
+            User.objects.get(username=PAGE_USERS[page]), backend="django.contrib.auth.backends.ModelBackend"
+        )
         seconds, query_counts, statuses = [], set(), set()
         client.get(url)  # warm-up: template compilation, first connection
         for _request in range(requests):

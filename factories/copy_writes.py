@@ -29,22 +29,27 @@ def reports_create_by_copy(
     columns: Sequence[str],
     rows: list[tuple],
     common: dict,
+    approved_only: dict | None = None,
     user_id: int,
     now: datetime.datetime,
     history_reason: str,
 ) -> int:
     """Insert the new reports (`rows`: values of the field attnames `columns`; `common`: attname → value the
-    same for every report; other fields get the model's defaults), one history row each, a submission event each
+    same for every report; `approved_only`: attname → value of the approved reports, NULL on the others; other
+    fields get the model's defaults), one history row each, a submission event each
     and an approval event for each approved one, with the reason, all in the caller's transaction. Returns the
     number of reports inserted."""
     if not rows:
         return 0
     fields = [field for field in MonthlyReport._meta.concrete_fields if not field.primary_key]
+    approved_only = approved_only or {}
     constants = {}
     for field in fields:
         if field.attname in columns:
             continue
-        if field.attname in common:
+        if field.attname in approved_only:
+            constants[field.attname] = field.get_db_prep_value(approved_only[field.attname], connection)
+        elif field.attname in common:
             constants[field.attname] = field.get_db_prep_value(common[field.attname], connection)
         elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             constants[field.attname] = now
@@ -63,9 +68,15 @@ def reports_create_by_copy(
     by_attname = {field.attname: field for field in fields}
     copied = ", ".join(quote(by_attname[name].column) for name in columns)
     target_columns = [quote(field.column) for field in fields]
-    selected = [
-        f"%(constant_{field.attname})s" if field.attname in constants else quote(field.column) for field in fields
-    ]
+    status_column = quote(MonthlyReport._meta.get_field("status").column)
+
+    def selected_value(field) -> str:
+        if field.attname in approved_only:
+            # Decided in SQL from the status: no timestamp formatted and copied per row (bench, import).
+            return f"CASE WHEN {status_column} = %(approved)s THEN %(constant_{field.attname})s END"
+        return f"%(constant_{field.attname})s" if field.attname in constants else quote(field.column)
+
+    selected = [selected_value(field) for field in fields]
     history_model = MonthlyReport.history.model
     history_columns, history_values = [], []
     for field in history_model._meta.concrete_fields:

@@ -5,7 +5,9 @@ import csv
 import datetime
 import functools
 import io
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -85,28 +87,54 @@ def _check_month(text: str, current_month: datetime.date) -> tuple[datetime.date
     return month, None, selectors.days_in_month(month)
 
 
-# A figure written plainly: ASCII digits, for money and tonnes at most two decimals. Such text parses to the same
-# number as `parse_figures` gives, so only its range needs checking here; anything else (signs, exponents, spaces
-# inside, "1.000") goes through `parse_figures` and `validate_report_figures`, which decide and word the error.
-# Building Decimals through the generic path was most of the per-row cost of a 100,000-row import (bench, import).
-_PLAIN_INTEGER = re.compile(r"[0-9]+")
-_PLAIN_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]{1,2})?")
+# A figure written plainly: ASCII digits, for money and tonnes at most two decimals, with blanks around it. Such
+# text parses to the same number as `parse_figures` gives, so only its range needs checking here; anything else
+# (signs, exponents, spaces inside, "1.000") goes through `parse_figures` and `validate_report_figures`, which decide
+# and word the error. Building Decimals through the generic path was most of the per-row cost of a 100,000-row
+# import (bench, import). `\s` is what str.strip() removes (str.isspace()), so "\s*x\s*" is "x once stripped".
+_PLAIN_INTEGER_CELL = r"\s*([0-9]+)\s*"
+_PLAIN_DECIMAL_CELL = r"\s*([0-9]+(?:\.[0-9]{1,2})?)\s*"
+# The row's figure cells are matched as one text, joined by NUL: a file with a NUL is refused before any row is
+# read (`nul_character_error`), so no cell contains it. One match a row instead of one a figure (bench, import).
+_CELL_SEPARATOR = "\x00"
 
 
-def _plain_valid_figures(values: list[str], figure_plan: list, days_in_month: int) -> dict | None:
+@dataclass(frozen=True)
+class _FigurePlan:
+    """How the file's figure cells are read plainly: where they are, one pattern for all of them, and per figure
+    its name, its number type and its (exclusive) limit."""
+
+    pick: Callable[[list[str]], tuple[str, ...]]
+    pattern: re.Pattern
+    figures: tuple[tuple[str, type, object], ...]
+
+    @classmethod
+    def of(cls, column: dict[str, int], limits: dict) -> "_FigurePlan":
+        is_integer = [name in selectors.INTEGER_FIGURE_FIELDS for name in selectors.FIGURE_FIELDS]
+        return cls(
+            pick=operator.itemgetter(*(column[name] for name in selectors.FIGURE_FIELDS)),
+            pattern=re.compile(
+                _CELL_SEPARATOR.join(_PLAIN_INTEGER_CELL if integer else _PLAIN_DECIMAL_CELL for integer in is_integer)
+            ),
+            figures=tuple(
+                (name, int if integer else Decimal, limits[name])
+                for name, integer in zip(selectors.FIGURE_FIELDS, is_integer, strict=True)
+            ),
+        )
+
+    def cells(self, values: list[str]) -> dict[str, str]:
+        return dict(zip((name for name, _type, _limit in self.figures), self.pick(values), strict=True))
+
+
+def _plain_valid_figures(values: list[str], plan: _FigurePlan, days_in_month: int) -> dict | None:
     """The row's figures if every one is plainly written and passes every rule of `validate_report_figures`;
     None otherwise (the caller then runs those rules for their messages)."""
+    match = plan.pattern.fullmatch(_CELL_SEPARATOR.join(plan.pick(values)))
+    if match is None:
+        return None
     figures = {}
-    for name, at, is_integer, limit in figure_plan:
-        text = values[at].strip()
-        if is_integer:
-            if _PLAIN_INTEGER.fullmatch(text) is None:
-                return None
-            number = int(text)
-        else:
-            if _PLAIN_DECIMAL.fullmatch(text) is None:
-                return None
-            number = Decimal(text)
+    for (name, number_type, limit), text in zip(plan.figures, match.groups(), strict=True):
+        number = number_type(text)
         if number >= limit:
             return None
         figures[name] = number
@@ -133,7 +161,7 @@ def _read_rows(reader, result: ParsedImport) -> list[tuple[int, list[str]]] | No
     raw_rows = []
     try:
         for values in reader:
-            if not any(value.strip() for value in values):
+            if not "".join(values).strip():  # blank: no cell has anything but spaces
                 continue
             raw_rows.append((reader.line_num, values))
     except csv.Error as error:
@@ -193,20 +221,20 @@ def parse_report_csv(*, content: str, user, lock_existing: bool = False) -> Pars
     result.row_count = len(raw_rows)
 
     codes = {values[header.index("factory_code")].strip() for _line, values in raw_rows if len(values) == len(header)}
-    factories = {factory.code: factory for factory in scoping.importable_factories(user).filter(code__in=codes)}
+    # Per factory code: its id and the first month it reports for (None: no month), looked up once, not per row.
+    factories = {
+        factory.code: (factory.pk, selectors.factory_first_operating_month(factory))
+        for factory in scoping.importable_factories(user).filter(code__in=codes)
+    }
     current_month = selectors.month_in_progress()
     seen: dict[tuple[int, datetime.date], int] = {}
     # Column positions instead of a dict per row (each name appears once: checked above).
     column = {name: index for index, name in enumerate(header)}
     code_at, month_at = column["factory_code"], column["month"]
     comment_at, status_at = column.get("comment"), column.get("status")
-    limits = figure_limits()
-    figure_plan = [
-        (name, column[name], name in selectors.INTEGER_FIGURE_FIELDS, limits[name]) for name in selectors.FIGURE_FIELDS
-    ]
-    # Per distinct month text / factory and month: a file repeats a few of each on every row.
+    figure_plan = _FigurePlan.of(column, figure_limits())
+    # Per distinct month text: a file repeats a few on every row.
     month_checks: dict[str, tuple[datetime.date | None, str | None, int]] = {}
-    operates: dict[tuple[int, datetime.date], bool] = {}
 
     for line, values in raw_rows:
         if len(values) != len(header):
@@ -220,6 +248,7 @@ def parse_report_csv(*, content: str, user, lock_existing: bool = False) -> Pars
         problems = []
         code = values[code_at].strip()
         factory = factories.get(code)
+        factory_id, first_month = factory if factory is not None else (None, None)
         if factory is None:
             # The same words for an unknown code and a factory outside the user's scope: no existence leak.
             problems.append(_("no factory with code “%(code)s” in your area") % {"code": code})
@@ -230,15 +259,9 @@ def parse_report_csv(*, content: str, user, lock_existing: bool = False) -> Pars
         month, month_problem, days_in_month = checked
         if month_problem is not None:
             problems.append(month_problem)
-        elif factory is not None:
-            key = (factory.pk, month)
-            operating = operates.get(key)
-            if operating is None:
-                operating = operates[key] = selectors.factory_operates_in(factory, month)
-            if not operating:
-                problems.append(
-                    _("the factory was not in operation in %(month)s") % {"month": selectors.month_label(month)}
-                )
+        elif factory is not None and (first_month is None or month < first_month):  # = factory_operates_in
+            label = selectors.month_label(month)
+            problems.append(_("the factory was not in operation in %(month)s") % {"month": label})
         status_text = values[status_at].strip().lower() if status_at is not None else ""
         status = IMPORTABLE_STATUSES.get(status_text)
         if status is None:
@@ -246,14 +269,14 @@ def parse_report_csv(*, content: str, user, lock_existing: bool = False) -> Pars
         figures = _plain_valid_figures(values, figure_plan, days_in_month) if month is not None else None
         if figures is None:
             # Not plainly valid: the shared rules decide, with their exact messages.
-            figures, figure_errors = parse_figures({name: values[at] for name, at, _i, _l in figure_plan})
+            figures, figure_errors = parse_figures(figure_plan.cells(values))
             if month is not None:
                 for name, messages in validate_report_figures(month=month, figures=figures).items():
                     figure_errors.setdefault(name, messages)
             for name, messages in figure_errors.items():
                 problems.append(f"{name}: {' '.join(str(message) for message in messages)}")
         if factory is not None and month is not None:
-            key = (factory.pk, month)
+            key = (factory_id, month)
             if key in seen:
                 problems.append(_("the same factory and month as line %(line)s") % {"line": seen[key]})
             else:
@@ -264,7 +287,7 @@ def parse_report_csv(*, content: str, user, lock_existing: bool = False) -> Pars
         if problems:
             result.errors.append(RowError(line, "; ".join(str(problem) for problem in problems)))
             continue
-        result.rows.append(ImportRow(line, factory.pk, month, figures, comment, status))
+        result.rows.append(ImportRow(line, factory_id, month, figures, comment, status))
 
     _attach_existing(result, lock_existing=lock_existing)
     result.errors.sort(key=lambda error: error.line)

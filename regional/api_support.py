@@ -3,6 +3,8 @@
 Views inherit `ApiViewMixin` so that the rules live here once, not in `config/settings.py` and not per view.
 """
 
+import functools
+
 from django.conf import settings
 from django.core.paginator import EmptyPage
 from django.core.paginator import Paginator as DjangoPaginator
@@ -84,7 +86,13 @@ class ReportCursorPagination(StrictPageSizeMixin, CursorPagination):
 
 class FirstPageCountingPaginator(DjangoPaginator):
     """A first page with room to spare is the whole list: its length is the count, so no COUNT query. A full
-    first page, or any other page, counts as Django's paginator does (the same `count` either way)."""
+    first page, or any other page, counts as Django's paginator does (the same `count` either way), unless the
+    view already knows the count (`known_count`)."""
+
+    def __init__(self, *args, known_count: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if known_count is not None:
+            self.__dict__["count"] = known_count  # the cached_property's slot
 
     def page(self, number):
         if str(number) != "1" or self.orphans:
@@ -106,6 +114,13 @@ class StandingsPagination(ApiPageNumberPagination):
     page_size = 200
     max_page_size = 1000
     django_paginator_class = FirstPageCountingPaginator
+
+    def paginate_queryset(self, queryset, request, view=None):
+        # A view may know its row count without a query (`known_row_count()`, e.g. a run's listed counties).
+        known_count = getattr(view, "known_row_count", lambda: None)()
+        if known_count is not None:
+            self.django_paginator_class = functools.partial(FirstPageCountingPaginator, known_count=known_count)
+        return super().paginate_queryset(queryset, request, view)
 
 
 def _with_link_header(response, next_link, previous_link):

@@ -50,16 +50,25 @@ class RunCountyStandingsView(ApiViewMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no run in the URL
             return scoping.visible_county_standings(self.request.user).none()
-        run = scoping.get_in_scope_or_404(scoping.visible_standings_runs(self.request.user), pk=self.kwargs["run_id"])
+        run = self.run = scoping.get_in_scope_or_404(
+            scoping.visible_standings_runs(self.request.user), pk=self.kwargs["run_id"]
+        )
         # Unranked counties (rank NULL) come last, listed by name with their reason. Rows as dicts (`.values()`):
         # model instances of a 200-row page cost ~3x the query (bench/README.md, API benchmark).
         return (
             scoping.visible_county_standings(self.request.user)
             .filter(run=run)
-            .with_rank_with_band()
             .order_by(F("rank").asc(nulls_last=True), "county__name_en", "pk")
             .values(*CountyStandingSerializer.value_keys())
         )
+
+    def known_row_count(self) -> int | None:
+        """Without filters the list is every county of the run, and the run keeps how many it lists (published
+        standings are programme-wide: every reader sees them all), so a page needs no COUNT, which joined
+        county and province: ~2 ms of SQL a request at 3,000 counties (bench, API). With filters: None."""
+        if any(name in self.request.query_params for name in self.filterset_class.base_filters):
+            return None
+        return self.run.listed_count
 
 
 @extend_schema(summary="A county's standings in every run, newest first (CSV with ?format=csv)")
@@ -79,7 +88,6 @@ class CountyStandingsHistoryView(ApiViewMixin, generics.ListAPIView):
         return (
             scoping.visible_county_standings(self.request.user)
             .filter(county=county)
-            .with_rank_with_band()
             .select_related("county__province", "run")
             .order_by("-run__year", "-run__created_at", "-pk")
         )

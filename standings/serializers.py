@@ -5,7 +5,7 @@ import operator
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
-from standings.models import CountyStanding, NotRankedReason, StandingsRun
+from standings.models import CountyStanding, NotRankedReason, StandingsRun, rank_with_band_text
 
 
 class StandingsRunSerializer(serializers.ModelSerializer):
@@ -73,13 +73,21 @@ _STANDING_FIELDS = [
 ]
 
 
+# Fields whose `to_representation` gives back the value the database gave (int → int(), str → str(), bool →
+# bool, a stored choice → itself): their values go out as they are, without a call per value (bench, API).
+_AS_STORED_FIELDS = (serializers.IntegerField, serializers.CharField, serializers.BooleanField, serializers.ChoiceField)
+
+
 def _fast_formatter(field):
+    """How a field's value is written out: None when as stored, else a function."""
     coerce_to_string = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
     is_plain_decimal = isinstance(field, serializers.DecimalField) and not (field.localize or field.normalize_output)
     if is_plain_decimal and coerce_to_string and field.decimal_places is not None:
         # The stored values already have the field's decimal places: formatting them is DRF's quantize-and-str.
         pattern = f".{field.decimal_places}f"
         return lambda value: format(value, pattern)
+    if type(field) in _AS_STORED_FIELDS or isinstance(field, serializers.SlugField):
+        return None
     return field.to_representation
 
 
@@ -88,12 +96,20 @@ class FlatRowSerializerMixin:
     per-field `get_attribute`/`to_representation` machinery, which cost ~3x the query on a 200-row standings page
     (bench/README.md, API benchmark). Same keys and formats as the declared fields, which still make the schema."""
 
+    # Output field → (function, the output fields it is computed from): written in Python from values already read,
+    # after them; not read from the database.
+    computed_fields: dict = {}
+
     @classmethod
     def value_keys(cls) -> list[str]:
         """The `.values()` lookups of every field: a queryset of these dicts needs no model instances."""
         if "_value_keys" not in cls.__dict__:
             # Once per class: building a ModelSerializer's fields costs more than a page's rows.
-            cls._value_keys = ["__".join(field.source_attrs) for field in cls()._readable_fields]
+            cls._value_keys = [
+                "__".join(field.source_attrs)
+                for field in cls()._readable_fields
+                if field.field_name not in cls.computed_fields
+            ]
         return cls._value_keys
 
     def to_representation(self, instance):
@@ -105,22 +121,31 @@ class FlatRowSerializerMixin:
         plan_name = "_row_plan" if is_row else "_instance_plan"
         plan = type(self).__dict__.get(plan_name)
         if plan is None:
-            plan = [
-                (
-                    field.field_name,
-                    operator.itemgetter("__".join(field.source_attrs))
-                    if is_row
-                    else operator.attrgetter(".".join(field.source_attrs)),
-                    _fast_formatter(field),
-                )
-                for field in type(self)()._readable_fields
-            ]
+            plan = self._plan(is_row)
             setattr(type(self), plan_name, plan)
-        row = {}
-        for name, getter, formatter in plan:
-            value = getter(instance)
-            row[name] = None if value is None else formatter(value)
+        names, get_all, computed, formatted = plan
+        # Every value read in one C-level call; the computed ones from them; then only the values that need
+        # formatting (decimals) are touched, each once.
+        row = dict(zip(names, get_all(instance), strict=True))
+        for name, function, arguments in computed:
+            row[name] = function(*(row[argument] for argument in arguments))
+        for name, formatter in formatted:
+            value = row[name]
+            if value is not None:
+                row[name] = formatter(value)
         return row
+
+    @classmethod
+    def _plan(cls, is_row: bool):
+        computed = [(name, function, arguments) for name, (function, arguments) in cls.computed_fields.items()]
+        fields = [field for field in cls()._readable_fields if field.field_name not in cls.computed_fields]
+        sources = [("__" if is_row else ".").join(field.source_attrs) for field in fields]
+        getter = operator.itemgetter if is_row else operator.attrgetter
+        get_all = getter(*sources) if len(sources) > 1 else (lambda instance: (getter(sources[0])(instance),))
+        formatted = [
+            (field.field_name, formatter) for field in fields if (formatter := _fast_formatter(field)) is not None
+        ]
+        return [field.field_name for field in fields], get_all, computed, formatted
 
 
 class CountyStandingSerializer(FlatRowSerializerMixin, serializers.ModelSerializer):
@@ -136,6 +161,8 @@ class CountyStandingSerializer(FlatRowSerializerMixin, serializers.ModelSerializ
         allow_null=True,
         help_text='The rank with how far it depends on the weights, e.g. "84 (likely 78–92)" (DESIGN.md rank band).',
     )
+
+    computed_fields = {"rank_with_band": (rank_with_band_text, ("rank", "rank_band_low", "rank_band_high"))}
 
     class Meta:
         model = CountyStanding

@@ -74,11 +74,18 @@ def _user_label(user) -> str:
     return user.get_full_name() or user.username
 
 
+def factory_first_operating_month(factory: Factory) -> datetime.date | None:
+    """The first month a factory reports for (its commissioning month; `date.min` without a commissioning date),
+    or None when it reports for no month (not commissioned or in operation)."""
+    if factory.status not in (Factory.Status.COMMISSIONED, Factory.Status.IN_OPERATION):
+        return None
+    return datetime.date.min if factory.commissioned_on is None else first_of_month(factory.commissioned_on)
+
+
 def factory_operates_in(factory: Factory, month: datetime.date) -> bool:
     """A factory reports from its commissioning month on, once it is commissioned or in operation."""
-    if factory.status not in (Factory.Status.COMMISSIONED, Factory.Status.IN_OPERATION):
-        return False
-    return factory.commissioned_on is None or first_of_month(factory.commissioned_on) <= month
+    first_month = factory_first_operating_month(factory)
+    return first_month is not None and first_month <= month
 
 
 def operating_factories(queryset: QuerySet[Factory], month: datetime.date) -> QuerySet[Factory]:
@@ -114,9 +121,51 @@ def _approved_history(factory_ids, first_month: datetime.date, last_month: datet
     return history
 
 
+def _approved_history_of(reports) -> dict:
+    """Approved output values per factory, newest month first, in one query: for each report the months its
+    warnings are measured against (the 12 before its month), not every month between the oldest and the newest
+    report (a queue holding a report of 2016 and one of last month read ten years of every factory: bench,
+    pages). Each factory's windows are merged, and factories with the same window share one condition."""
+    months_by_factory: dict[int, set[datetime.date]] = {}
+    for report in reports:
+        months_by_factory.setdefault(report.factory_id, set()).add(report.month)
+    factories_by_window: dict[tuple[datetime.date, datetime.date], list[int]] = {}
+    for factory_id, months in months_by_factory.items():
+        merged: list[list[datetime.date]] = []
+        for month in sorted(months):
+            first, last = add_months(month, -MEDIAN_WINDOW_MONTHS), add_months(month, -1)
+            if merged and first <= add_months(merged[-1][1], 1):
+                merged[-1][1] = last
+            else:
+                merged.append([first, last])
+        for first, last in merged:
+            factories_by_window.setdefault((first, last), []).append(factory_id)
+    if not factories_by_window:
+        return {}
+    windows = Q()
+    for (first, last), factory_ids in factories_by_window.items():
+        windows |= Q(factory_id__in=factory_ids, month__gte=first, month__lte=last)
+    history: dict[int, list[tuple[datetime.date, Decimal]]] = {}
+    rows = (
+        MonthlyReport.objects.filter(windows, status=MonthlyReport.Status.APPROVED)
+        .order_by("factory_id", "-month")
+        .values_list("factory_id", "month", "output_value_thousand_won")
+    )
+    for factory_id, month, value in rows:
+        history.setdefault(factory_id, []).append((month, value))
+    return history
+
+
+def earlier_approved_outputs(report: MonthlyReport, history: list[tuple[datetime.date, Decimal]]) -> list[Decimal]:
+    """The factory's approved output values of the 12 months before the report's, newest first (`history`:
+    newest first, possibly holding other months too)."""
+    first = add_months(report.month, -MEDIAN_WINDOW_MONTHS)
+    return [value for month, value in history if first <= month < report.month][:MEDIAN_WINDOW_MONTHS]
+
+
 def _warnings(report: MonthlyReport, history: list[tuple[datetime.date, Decimal]], capacity) -> list[str]:
     warnings = []
-    earlier = [value for month, value in history if month < report.month][:MEDIAN_WINDOW_MONTHS]
+    earlier = earlier_approved_outputs(report, history)
     output = report.output_value_thousand_won
     if earlier and output is not None:
         median = Decimal(statistics.median(earlier))
@@ -170,12 +219,7 @@ def warnings_for_reports(reports: list[MonthlyReport]) -> dict[int, list[str]]:
     """Warnings of many reports with one query, for lists (reports need `factory` selected)."""
     if not reports:
         return {}
-    months = [report.month for report in reports]
-    history = _approved_history(
-        {report.factory_id for report in reports},
-        add_months(min(months), -MEDIAN_WINDOW_MONTHS),
-        add_months(max(months), -1),
-    )
+    history = _approved_history_of(reports)
     return {
         report.pk: _warnings(report, history.get(report.factory_id, []), report.factory.design_capacity)
         for report in reports

@@ -2,6 +2,7 @@
 and a flagged figure against the factory's last approved months."""
 
 import datetime
+import functools
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -9,8 +10,8 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 
 from factories.models import MonthlyReport
-from factories.selectors.entry import MEDIAN_WINDOW_MONTHS, PLAUSIBLE_FACTOR
-from factories.selectors.entry import _approved_history as approved_history
+from factories.selectors.entry import MEDIAN_WINDOW_MONTHS, PLAUSIBLE_FACTOR, earlier_approved_outputs
+from factories.selectors.entry import _approved_history_of as approved_history
 from factories.selectors.entry import _warnings as plausibility_warnings
 from factories.selectors.months import add_months, month_label
 from factories.selectors.return_reasons import return_reason_suggestions
@@ -21,11 +22,22 @@ from factories.selectors.review import review_queue
 class QueueRow:
     report: MonthlyReport
     warnings: list[str]
-    return_reasons: list[str]
+    median_output: Decimal | None = None
+    monthly_capacity: Decimal | None = None
 
     @property
     def is_flagged(self) -> bool:
         return bool(self.warnings)
+
+    @functools.cached_property
+    def return_reasons(self) -> list[str]:
+        """Written when shown: only the rows of the page on screen need them (bench, pages)."""
+        return return_reason_suggestions(
+            self.report,
+            median_output=self.median_output,
+            monthly_capacity=self.monthly_capacity,
+            is_flagged=self.is_flagged,
+        )
 
 
 def review_queue_rows(*, reports: QuerySet[MonthlyReport], is_flagged: bool | None = None) -> list[QueueRow]:
@@ -34,29 +46,25 @@ def review_queue_rows(*, reports: QuerySet[MonthlyReport], is_flagged: bool | No
     their factories), and the factories' approved history.
 
     Flagged-ness depends on the factory's median of its last approved months, so it is computed here for the
-    whole (filtered) queue rather than in SQL; a province's queue holds tens to a few hundred reports."""
+    whole (filtered) queue rather than in SQL (a province's queue holds tens to a few hundred reports; ~1,600 at
+    the bench's stress scale); the ready-made return reasons only for the rows shown."""
     reports = list(reports)
     if not reports:
         return []
-    months = [report.month for report in reports]
-    history = approved_history(
-        {report.factory_id for report in reports},
-        add_months(min(months), -MEDIAN_WINDOW_MONTHS),
-        add_months(max(months), -1),
-    )
+    history = approved_history(reports)
     rows = []
     for report in reports:
         factory_history = history.get(report.factory_id, [])
         capacity = report.factory.design_capacity
-        warnings = plausibility_warnings(report, factory_history, capacity)
-        earlier = [value for month, value in factory_history if month < report.month][:MEDIAN_WINDOW_MONTHS]
-        reasons = return_reason_suggestions(
-            report,
-            median_output=Decimal(statistics.median(earlier)) if earlier else None,
-            monthly_capacity=capacity / 12 if capacity is not None else None,
-            is_flagged=bool(warnings),
+        earlier = earlier_approved_outputs(report, factory_history)
+        rows.append(
+            QueueRow(
+                report,
+                plausibility_warnings(report, factory_history, capacity),
+                median_output=Decimal(statistics.median(earlier)) if earlier else None,
+                monthly_capacity=capacity / 12 if capacity is not None else None,
+            )
         )
-        rows.append(QueueRow(report, warnings, reasons))
     if is_flagged is not None:
         rows = [row for row in rows if row.is_flagged == is_flagged]
     return rows

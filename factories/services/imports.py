@@ -53,28 +53,22 @@ IMPORTED_COLUMNS = (
     "month",
     "comment",
     "status",
-    "approved_at",
-    "approved_by_id",
 )
 _imported_figures = operator.itemgetter(*selectors.FIGURE_FIELDS)
 
 
-def _imported_report_values(row, *, user_id: int, now: datetime.datetime) -> tuple:
-    """A new report's values from an import row in `IMPORTED_COLUMNS` order, as the ORM path below sets them."""
-    is_approved = row.status == MonthlyReport.Status.APPROVED
-    return (
-        *_imported_figures(row.figures),
-        row.factory_id,
-        row.month,
-        row.comment,
-        row.status,
-        now if is_approved else None,
-        user_id if is_approved else None,
-    )
+def _imported_report_values(row) -> tuple:
+    """A new report's values from an import row in `IMPORTED_COLUMNS` order, as the ORM path below sets them
+    (who approved and when: `_imported_when_approved`)."""
+    return (*_imported_figures(row.figures), row.factory_id, row.month, row.comment, row.status)
 
 
 def _imported_common(*, user_id: int, now: datetime.datetime) -> dict:
     return {"created_by_id": user_id, "submitted_at": now, "submitted_by_id": user_id, "first_submitted_at": now}
+
+
+def _imported_when_approved(*, user_id: int, now: datetime.datetime) -> dict:
+    return {"approved_at": now, "approved_by_id": user_id}
 
 
 @transaction.atomic
@@ -104,8 +98,9 @@ def report_import_commit(*, report_import: ReportImport, user: User) -> ReportIm
     user_id = user.pk
     copy_writes.reports_create_by_copy(
         columns=IMPORTED_COLUMNS,
-        rows=[_imported_report_values(row, user_id=user_id, now=now) for row in copied_rows],
+        rows=[_imported_report_values(row) for row in copied_rows],
         common=_imported_common(user_id=user_id, now=now),
+        approved_only=_imported_when_approved(user_id=user_id, now=now),
         user_id=user_id,
         now=now,
         history_reason=reason,

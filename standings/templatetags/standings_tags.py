@@ -141,10 +141,26 @@ def is_inexact(value) -> bool:
     return value is not None and "/" in (exact_text(Fraction(value)) or "")
 
 
-@register.simple_tag
-def figure_url(run, standing, target: str) -> str:
+# Stand-ins reversed once per page for every slug and target (split out, so no real slug is ever searched).
+_SLUG, _TARGET = "figure-url-slug", "figure-url-target"
+
+
+@register.simple_tag(takes_context=True)
+def figure_url(context, run, standing, target: str) -> str:
     """Where a figure of `standing` leads: its trace in a v1.1 run; the county's page for a v1 run (which kept no
-    sums). Never the report list: its filters refuse a county outside the reader's scope."""
-    if run.is_v1_1:
-        return reverse("standings:trace", args=[run.pk, standing.county.slug, target])
-    return f"{reverse('standings:county', args=[standing.county.slug])}?year={run.year}&run={run.pk}"
+    sums). Never the report list: its filters refuse a county outside the reader's scope. The URL is reversed
+    once per run and page, not for each of a table's ~300 figures (bench, pages)."""
+    patterns = context.render_context.setdefault("figure_url_patterns", {})
+    pattern = patterns.get(run.pk)
+    if pattern is None:
+        if run.is_v1_1:
+            url = reverse("standings:trace", args=[run.pk, _SLUG, _TARGET])
+        else:
+            url = f"{reverse('standings:county', args=[_SLUG])}?year={run.year}&run={run.pk}"
+        before_slug, rest = url.split(_SLUG)
+        between, after_target = rest.split(_TARGET) if _TARGET in rest else (rest, None)
+        pattern = patterns[run.pk] = (before_slug, between, after_target)
+    before_slug, between, after_target = pattern
+    if after_target is None:
+        return f"{before_slug}{standing.county.slug}{between}"
+    return f"{before_slug}{standing.county.slug}{between}{target}{after_target}"

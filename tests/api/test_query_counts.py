@@ -172,3 +172,26 @@ def test_list_endpoint_query_count_does_not_grow_with_rows(
         assert response.content.decode().count("\r\n") == rows + 1
     else:
         assert len(response.json()["results"]) >= rows
+
+
+def test_a_full_page_of_a_runs_standings_takes_its_count_from_the_run_not_a_count_query(
+    frank, as_user, north_province, south_province, django_assert_num_queries
+):
+    # Given a run of five counties, three of them in the north
+    counties = [CountyBuilder(province=north_province) for _ in range(3)] + [
+        CountyBuilder(province=south_province) for _ in range(2)
+    ]
+    run = standings_run(year=2025, counties=counties)
+    client = as_user(frank)
+
+    # When a client reads its first page of two (a full page: the rows alone cannot tell the count)
+    with django_assert_num_queries(3):  # token, the run, the page: the run knows it lists five counties
+        response = client.get(f"/api/v1/standings/runs/{run.pk}/standings/?page_size=2")
+
+    # Then the count is every county of the run, and the next page is offered
+    assert response.json()["count"] == 5
+    assert response.json()["next"] is not None
+    # And a filtered list still counts its own rows
+    with django_assert_num_queries(4):  # token, the run, the count, the page
+        filtered = client.get(f"/api/v1/standings/runs/{run.pk}/standings/?page_size=2&province={north_province.code}")
+    assert filtered.json()["count"] == 3

@@ -134,6 +134,33 @@ def test_a_flagged_report_is_never_called_plausible_and_shows_its_factorys_last_
     assert 'data-testid="figure-history"' in response.text
 
 
+def test_the_queue_measures_a_report_against_the_same_twelve_months_as_its_review_page(
+    client, carol, alpha_county, beta_county, open_month
+):
+    # Given a factory whose only approved months are two years old, and its report of this month (40,000)
+    capacity = Decimal(6000)
+    lapsed = FactoryBuilder(county=alpha_county, name="Alpha Lapsed Factory", design_capacity=capacity)
+    with_history(lapsed, add_months(open_month, -24))
+    current = MonthlyReportBuilder(
+        factory=lapsed, month=open_month, submitted=True, output_value_thousand_won=Decimal("40000")
+    )
+    # And in the same queue a report of two years ago, of another factory
+    other = FactoryBuilder(county=beta_county, name="Beta Old Factory", design_capacity=capacity)
+    MonthlyReportBuilder(factory=other, month=add_months(open_month, -25), submitted=True)
+    client_for(client, carol)
+
+    # When Carol opens the queue and the report's review page
+    queue_page = client.get(reverse("reports:review_queue"))
+    review_page = client.get(reverse("reports:report_detail", args=[current.pk]))
+
+    # Then neither flags it: its factory approved no month in the twelve before it (the queue once measured it
+    # against every month since the oldest report waiting, here the two-year-old ones)
+    row = next(row for row in queue_page.context["rows"] if row.report.pk == current.pk)
+    assert row.warnings == []
+    assert row.warnings == selectors.report_warnings(report=current)
+    assert "Flagged as unusual" not in review_page.text
+
+
 def test_a_plausible_report_says_so_and_shows_no_warning(client, carol, queue):
     client_for(client, carol)
 
