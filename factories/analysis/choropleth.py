@@ -20,6 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 from urllib.parse import urlencode
 
+from django.template import Context
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -221,6 +222,8 @@ def _fill_from_standings(view: MapView, areas: dict[str, MapArea], *, user, quer
         return
     view.has_demo = run.includes_demo_data
     standings = scoping.visible_county_standings(user).filter(run=run).select_related("county")
+    # `figure_url` is a template tag that reverses its URL pattern once per render context: one for the whole map.
+    render = Context()
     for standing in standings:
         area = areas.get(standing.county.slug)
         if area is None:
@@ -232,10 +235,10 @@ def _fill_from_standings(view: MapView, areas: dict[str, MapArea], *, user, quer
             area.source_url = area.url
         elif query.measure == COMPOSITE:
             area.value = standing.composite
-            area.source_url = figure_url(run, standing, COMPOSITE)
+            area.source_url = figure_url(render, run, standing, COMPOSITE)
         else:
             area.value = standing.score(query.measure)
-            area.source_url = figure_url(run, standing, query.measure)
+            area.source_url = figure_url(render, run, standing, query.measure)
         if area.value is None:
             area.note = standing.not_ranked_explanation if not standing.is_ranked else str(_("no data"))
         else:
