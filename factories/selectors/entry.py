@@ -162,12 +162,32 @@ def earlier_approved_outputs(report: MonthlyReport, history: list[tuple[datetime
     return [value for month, value in history if first <= month < report.month][:MEDIAN_WINDOW_MONTHS]
 
 
+def output_median(earlier: list[Decimal]) -> Decimal | None:
+    """The factory's usual month: the median of its approved output values before the report's month."""
+    return Decimal(statistics.median(earlier)) if earlier else None
+
+
+def is_implausible(*, output, physical_output, median: Decimal | None, capacity) -> bool:
+    """Whether a report is flagged as unusual: the one definition behind its warnings (review page, entry form,
+    submission, API approval), the queue's flags and bulk approval's safety rule. Output value beyond
+    PLAUSIBLE_FACTOR times the factory's median either way, or physical output above a twelfth of the annual
+    design capacity. `_warnings` words exactly these conditions; the queue computes only this boolean for
+    every waiting report (from plain values, no model instances) and the words for the rows shown."""
+    if (
+        median is not None
+        and output is not None
+        and (output > PLAUSIBLE_FACTOR * median or output * PLAUSIBLE_FACTOR < median)
+    ):
+        return True
+    return capacity is not None and physical_output is not None and physical_output > capacity / 12
+
+
 def _warnings(report: MonthlyReport, history: list[tuple[datetime.date, Decimal]], capacity) -> list[str]:
     warnings = []
     earlier = earlier_approved_outputs(report, history)
     output = report.output_value_thousand_won
-    if earlier and output is not None:
-        median = Decimal(statistics.median(earlier))
+    median = output_median(earlier)
+    if median is not None and output is not None:
         values = {"output": f"{output:,.2f}", "median": f"{median:,.2f}", "months": len(earlier)}
         if output > PLAUSIBLE_FACTOR * median:
             warnings.append(

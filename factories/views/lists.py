@@ -27,14 +27,15 @@ def review_queue(request):
     scoping.require(scoping.is_provincial_official(request.user), _("Only provincial officials review reports."))
     queue = selectors.review_queue(user=request.user)
     filterset = ReviewQueueFilter(request.GET or None, queryset=queue, request=request)
-    rows = selectors.review_queue_rows(reports=filterset.qs, is_flagged=filterset.is_flagged)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Every waiting report's flag (the count, the warnings filter), and full rows for the page shown only.
+    queue = selectors.ReviewQueue(reports=filterset.qs, is_flagged=filterset.is_flagged)
+    page = Paginator(queue.entries, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "is_filtered": filterset.is_bound and any(filterset.form.cleaned_data.values()),
         "page": page,
-        "rows": page.object_list,
-        "flagged_count": sum(row.is_flagged for row in rows),
+        "rows": queue.rows(page.object_list),
+        "flagged_count": queue.flagged_count,
         "query_without_page": query_without_page(request),
         "this_page": request.get_full_path(),
     }
