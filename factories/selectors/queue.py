@@ -14,11 +14,11 @@ from factories.models import MonthlyReport
 from factories.selectors.entry import (
     MEDIAN_WINDOW_MONTHS,
     PLAUSIBLE_FACTOR,
+    approved_history_before,
     earlier_approved_outputs,
     is_implausible,
     output_median,
 )
-from factories.selectors.entry import _approved_history_of as approved_history
 from factories.selectors.entry import _warnings as plausibility_warnings
 from factories.selectors.months import add_months, month_label
 from factories.selectors.return_reasons import return_reason_suggestions
@@ -89,14 +89,15 @@ class ReviewQueue:
                 "factory__design_capacity",
             )
         ]
-        self._history = approved_history(figures) if figures else {}
+        # Per waiting report (not per factory): its own window's months.
+        self._history = approved_history_before([waiting.pk for waiting in figures]) if figures else {}
         entries = [QueueEntry(waiting.pk, self._is_flagged(waiting)) for waiting in figures]
         if is_flagged is not None:
             entries = [entry for entry in entries if entry.is_flagged == is_flagged]
         self.entries = entries
 
     def _is_flagged(self, waiting: WaitingFigures) -> bool:
-        earlier = earlier_approved_outputs(waiting, self._history.get(waiting.factory_id, []))
+        earlier = earlier_approved_outputs(waiting, self._history.get(waiting.pk, []))
         return is_implausible(
             output=waiting.output_value_thousand_won,
             physical_output=waiting.physical_output,
@@ -121,7 +122,7 @@ class ReviewQueue:
             report = by_pk.get(entry.pk)
             if report is None:  # approved or returned between the two reads
                 continue
-            factory_history = self._history.get(report.factory_id, [])
+            factory_history = self._history.get(report.pk, [])
             capacity = report.factory.design_capacity
             rows.append(
                 QueueRow(
