@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,13 +43,36 @@ def review_queue(request):
     return render(request, "factories/review_queue.html", context)
 
 
-def back_to_queue(request):
-    """Where a review action taken from the queue returns: the queue as it was (filters and page kept)."""
-    target = request.POST.get("next", "")
+@login_required
+@require_safe
+def review_return_form(request, pk: int):
+    """A queue row's Return box, loaded when the reviewer opens it (htmx): the ready-made reasons are worked out
+    for that report only, and the queue page does not carry a form per row (bench, pages)."""
+    scoping.require(scoping.is_provincial_official(request.user), _("Only provincial officials review reports."))
+    # The queue is scoped to the reviewer's province: a report outside it, or no longer waiting, is not found.
+    queue = selectors.ReviewQueue(reports=selectors.review_queue(user=request.user).filter(pk=pk))
+    rows = queue.rows(queue.entries)
+    if not rows:
+        raise Http404
+    context = {
+        "row": rows[0],
+        "report": rows[0].report,
+        "this_page": queue_page_from(request.GET.get("next", ""), request),
+    }
+    return render(request, "factories/_queue_return_form.html", context)
+
+
+def queue_page_from(target: str, request) -> str:
+    """`target` if it is a page of the queue on this site, else the queue itself."""
     queue_url = reverse("reports:review_queue")
     if target.startswith(queue_url) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(queue_url)
+        return target
+    return queue_url
+
+
+def back_to_queue(request):
+    """Where a review action taken from the queue returns: the queue as it was (filters and page kept)."""
+    return redirect(queue_page_from(request.POST.get("next", ""), request))
 
 
 @login_required

@@ -448,3 +448,23 @@ def test_the_review_pages_fit_a_phone_without_sideways_scrolling(live_server, br
     box = approve.bounding_box()
     assert box["x"] + box["width"] <= 390
     context.close()
+
+
+def test_a_rows_return_box_is_loaded_when_opened_with_reasons_for_that_report(client, carol, queue):
+    client_for(client, carol)
+    queue_url = f"{reverse('reports:review_queue')}?kind=foodstuff"
+
+    page = client.get(queue_url)
+    box = client.get(reverse("reports:review_return_form", args=[queue["flagged"].pk]), {"next": queue_url})
+    off_site = client.get(
+        reverse("reports:review_return_form", args=[queue["flagged"].pk]), {"next": "https://evil.example/"}
+    )
+
+    # The queue carries no return form of its own: each row's box loads its form when opened
+    assert 'name="return-reason"' not in page.text
+    assert reverse("reports:review_return_form", args=[queue["flagged"].pk]) in page.text
+    assert box.status_code == 200
+    assert f'action="{reverse("reports:report_return", args=[queue["flagged"].pk])}"' in box.text
+    assert "more than 3 times the factory&#x27;s usual month (median 10,000.00)" in box.text
+    assert f'name="next" value="{queue_url}"' in box.text
+    assert f'name="next" value="{reverse("reports:review_queue")}"' in off_site.text
