@@ -14,8 +14,7 @@ from factories.models import MonthlyReport
 from factories.selectors.entry import (
     MEDIAN_WINDOW_MONTHS,
     PLAUSIBLE_FACTOR,
-    approved_history_before,
-    earlier_approved_outputs,
+    approved_outputs_before,
     is_implausible,
     output_median,
 )
@@ -51,8 +50,6 @@ class WaitingFigures(NamedTuple):
     """What deciding a waiting report's flag needs, read as plain values (no model instances)."""
 
     pk: int
-    factory_id: int
-    month: datetime.date
     output_value_thousand_won: Decimal | None
     physical_output: Decimal | None
     design_capacity: Decimal | None
@@ -82,22 +79,20 @@ class ReviewQueue:
             WaitingFigures(*values)
             for values in reports.values_list(
                 "pk",
-                "factory_id",
-                "month",
                 "output_value_thousand_won",
                 "physical_output",
                 "factory__design_capacity",
             )
         ]
         # Per waiting report (not per factory): its own window's months.
-        self._history = approved_history_before([waiting.pk for waiting in figures]) if figures else {}
+        self._earlier = approved_outputs_before([waiting.pk for waiting in figures]) if figures else {}
         entries = [QueueEntry(waiting.pk, self._is_flagged(waiting)) for waiting in figures]
         if is_flagged is not None:
             entries = [entry for entry in entries if entry.is_flagged == is_flagged]
         self.entries = entries
 
     def _is_flagged(self, waiting: WaitingFigures) -> bool:
-        earlier = earlier_approved_outputs(waiting, self._history.get(waiting.pk, []))
+        earlier = self._earlier.get(waiting.pk, [])
         return is_implausible(
             output=waiting.output_value_thousand_won,
             physical_output=waiting.physical_output,
@@ -122,13 +117,13 @@ class ReviewQueue:
             report = by_pk.get(entry.pk)
             if report is None:  # approved or returned between the two reads
                 continue
-            factory_history = self._history.get(report.pk, [])
+            earlier = self._earlier.get(report.pk, [])
             capacity = report.factory.design_capacity
             rows.append(
                 QueueRow(
                     report,
-                    plausibility_warnings(report, factory_history, capacity),
-                    median_output=output_median(earlier_approved_outputs(report, factory_history)),
+                    plausibility_warnings(report, earlier, capacity),
+                    median_output=output_median(earlier),
                     monthly_capacity=capacity / 12 if capacity is not None else None,
                 )
             )
