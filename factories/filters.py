@@ -66,7 +66,7 @@ class ReportFilter(django_filters.FilterSet):
 
 class ReviewQueueFilter(django_filters.FilterSet):
     """The review queue's filters, kept in the URL. "Flagged" is applied to the rows afterwards
-    (`selectors.review_queue_rows`): whether a report is unusual depends on its factory's recent months."""
+    (`selectors.ReviewQueue`): whether a report is unusual depends on its factory's recent months."""
 
     county = django_filters.ModelChoiceFilter(
         field_name="factory__county",

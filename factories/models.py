@@ -500,6 +500,14 @@ class MonthlyReport(models.Model):
         indexes = [
             models.Index(fields=["month", "status"]),
             models.Index(fields=["status", "submitted_at"]),
+            # What plausibility warnings are measured against (a factory's approved output values of the 12
+            # months before a report's): read from the index alone, for each of the ~1,600 reports of a large
+            # province's review queue (bench, pages). All key columns, so it works as well on SQLite.
+            models.Index(
+                fields=["factory", "month", "output_value_thousand_won"],
+                condition=Q(status="approved"),
+                name="report_approved_history",
+            ),
         ]
 
     def __str__(self) -> str:

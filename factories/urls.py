@@ -49,6 +49,7 @@ urlpatterns = [
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/approve/", views.report_approve, name="report_approve"),
     path("<int:pk>/return/", views.report_return, name="report_return"),
+    path("review/<int:pk>/return-form/", views.review_return_form, name="review_return_form"),
     path("<int:pk>/recall/", views.report_recall, name="report_recall"),
     path("<int:pk>/reopen/", views.report_reopen, name="report_reopen"),
     path("list/", views.report_list, name="report_list"),

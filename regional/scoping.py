@@ -66,6 +66,12 @@ def visible_factories(user) -> QuerySet[Factory]:
     return Factory.objects.all() if user.is_authenticated else Factory.objects.none()
 
 
+def may_open_factory_pages(user) -> bool:
+    """Whether the user may open factory pages: every factory is visible to whoever is signed in (as above), so a
+    page may link a factory's name for them without asking per factory."""
+    return user.is_authenticated
+
+
 def visible_raw_material_bases(user) -> QuerySet[RawMaterialBase]:
     return RawMaterialBase.objects.all() if user.is_authenticated else RawMaterialBase.objects.none()
 

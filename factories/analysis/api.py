@@ -7,13 +7,21 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from factories.analysis.pivot import COLUMNS, MEASURES, ROWS, PivotQuery, column_label, pivot
+from factories.analysis.pivot import COLUMNS, MEASURES, ROWS, PivotQuery, column_label, decimal_value, pivot
 from factories.models import FactoryKind
 from regional.api_support import ApiViewMixin
 
 
 class AnalyticsQuerySerializer(serializers.Serializer):
-    dx = serializers.ChoiceField(choices=list(MEASURES), default="output_value", help_text=_("The measure."))
+    dx = serializers.ChoiceField(
+        choices=list(MEASURES),
+        default="output_value",
+        help_text=_(
+            "The measure. reporting_discipline, completeness and the standings indicators count the months of "
+            "factories in operation whose entry period has closed (methodology v1.1); ratios are exact to 12 "
+            "decimals, null when unknown."
+        ),
+    )
     rows = serializers.ChoiceField(choices=list(ROWS), default="province", help_text=_("The row dimension."))
     pe = serializers.ChoiceField(choices=list(COLUMNS), default="month", help_text=_("The period of the columns."))
     year = serializers.IntegerField(required=False, min_value=2000, max_value=2100, help_text=_("Only this year."))
@@ -69,8 +77,8 @@ class AnalyticsView(ApiViewMixin, APIView):
                 "key": str(row["key"]),
                 "name": row["label"]["en"],
                 "name_ko": row["label"]["ko"],
-                "values": list(row["values"]),
-                "total": row["total"],
+                "values": [decimal_value(value) for value in row["values"]],
+                "total": decimal_value(row["total"]),
             }
             for row in table.rows()
         ]

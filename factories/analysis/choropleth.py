@@ -20,6 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 from urllib.parse import urlencode
 
+from django.template import Context
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext
@@ -43,7 +44,12 @@ STANDINGS_MEASURES = {
     COMPOSITE: _("Composite score (0–100)"),
     **{indicator: format_lazy("{}: {}", _("Indicator score (0–100)"), label) for indicator, label in Indicator.choices},
 }
-MEASURES = {**STANDINGS_MEASURES, **PIVOT_MEASURES}
+# The explorer's standings measures share their keys with the standings' indicator scores: on the map such a key
+# is the score (a county's standing), not the explorer's ratio of sums.
+MEASURES = {
+    **STANDINGS_MEASURES,
+    **{key: label for key, label in PIVOT_MEASURES.items() if key not in STANDINGS_MEASURES},
+}
 LEVELS = {"county": _("Counties"), "province": _("Provinces")}
 # The whole year, a quarter ("q1") or a month ("m01") of it: pivot measures only.
 PERIOD_KEYS = ["", *(f"q{quarter}" for quarter in range(1, 5)), *(f"m{month:02d}" for month in range(1, 13))]
@@ -216,6 +222,8 @@ def _fill_from_standings(view: MapView, areas: dict[str, MapArea], *, user, quer
         return
     view.has_demo = run.includes_demo_data
     standings = scoping.visible_county_standings(user).filter(run=run).select_related("county")
+    # `figure_url` is a template tag that reverses its URL pattern once per render context: one for the whole map.
+    render = Context()
     for standing in standings:
         area = areas.get(standing.county.slug)
         if area is None:
@@ -227,10 +235,10 @@ def _fill_from_standings(view: MapView, areas: dict[str, MapArea], *, user, quer
             area.source_url = area.url
         elif query.measure == COMPOSITE:
             area.value = standing.composite
-            area.source_url = figure_url(run, standing, COMPOSITE)
+            area.source_url = figure_url(render, run, standing, COMPOSITE)
         else:
             area.value = standing.score(query.measure)
-            area.source_url = figure_url(run, standing, query.measure)
+            area.source_url = figure_url(render, run, standing, query.measure)
         if area.value is None:
             area.note = standing.not_ranked_explanation if not standing.is_ranked else str(_("no data"))
         else:

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Max, Min
 
 from factories.models import ConstructionMilestone, Factory, MonthlyPlan, MonthlyReport
+from factories.selectors.plans import planned_month_value
 from regional import scoping
 
 MONTHS = range(1, 13)
@@ -120,8 +121,7 @@ def factory_page(*, user, code: str, year: int | None = None) -> FactoryPage:
     for number in MONTHS:
         plan = None
         if annual_plan is not None:
-            # A split covers all twelve months or there is none (DESIGN.md): else a twelfth of the year.
-            plan = split[number] if len(split) == 12 else annual_plan.planned_output_value_thousand_won / 12
+            plan = planned_month_value(annual_plan.planned_output_value_thousand_won, split, number)
         page.months.append(FactoryMonth(datetime.date(year, number, 1), by_month.get(number), plan))
     page.reports = list(reports.select_related("submitted_by", "approved_by").order_by("-month")[:24])
     milestone_filter = scoping.visible_milestones(user).filter(factory=factory)

@@ -16,10 +16,20 @@ from factories.models import FactoryKind
 class PivotForm(forms.Form):
     """The explorer's choices; kept in the URL so a view can be bookmarked and shared."""
 
-    measure = forms.ChoiceField(label=_("Measure"), choices=list(MEASURES.items()), initial="output_value")
-    rows = forms.ChoiceField(
-        label=_("Rows"), choices=[(key, label) for key, (label, _f) in ROWS.items()], initial="province"
+    measure = forms.ChoiceField(
+        label=_("Measure"),
+        choices=list(MEASURES.items()),
+        initial="output_value",
+        help_text=_(
+            "Reporting discipline, completeness and the standings measures follow the standings methodology: they "
+            "count the months of factories in operation whose entry period has closed. Completeness is the share of "
+            "those months with an approved report; reporting discipline the share whose report is approved and was "
+            "first submitted by the deadline. In a month or quarter column each measure is worked out over that "
+            "period alone: growth against the same months a year earlier, product range from each factory's best "
+            "month of the period."
+        ),
     )
+    rows = forms.ChoiceField(label=_("Rows"), choices=list(ROWS.items()), initial="province")
     columns = forms.ChoiceField(label=_("Columns"), choices=list(COLUMNS.items()), initial="month")
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
     province = forms.CharField(label=_("Province"), required=False, max_length=10)

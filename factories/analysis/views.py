@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 
-from factories.analysis.choropleth import choropleth
+from factories.analysis.choropleth import STANDINGS_MEASURES, choropleth
 from factories.analysis.factory_page import factory_page
 from factories.analysis.forms import MapForm, PivotForm
-from factories.analysis.pivot import MEASURES, RATIO_MEASURES, ROWS, pivot
+from factories.analysis.pivot import MEASURES, RATIO_MEASURES, ROWS, decimal_value, pivot
 from regional import scoping
 from regional.spreadsheets import neutralise_formula
 from standings import selectors as standings_selectors
@@ -41,7 +41,7 @@ def _display(value, measure: str) -> str:
     """Exact values in exports; ratios as fractions (a spreadsheet formats them), counts as integers."""
     if value is None:
         return ""
-    return str(value)
+    return str(decimal_value(value))
 
 
 def _table_rows(table, language: str):
@@ -72,7 +72,10 @@ def pivot_explorer(request):
             "labels": table.column_labels(),
             "percent": table.query.measure in RATIO_MEASURES,
             "series": [
-                {"label": row["label"][language], "data": [None if v is None else str(v) for v in row["values"]]}
+                {
+                    "label": row["label"][language],
+                    "data": [None if value is None else str(decimal_value(value)) for value in row["values"]],
+                }
                 for row in table.rows()[:12]
             ],
         }
@@ -86,7 +89,7 @@ def pivot_explorer(request):
             "measure_label": MEASURES.get(form.data.get("measure"), ""),
             "is_ratio": table is not None and table.query.measure in RATIO_MEASURES,
             "query_string": request.GET.urlencode(),
-            "rows_label": {key: label for key, (label, _fields) in ROWS.items()}.get(form.data.get("rows"), ""),
+            "rows_label": ROWS.get(form.data.get("rows"), ""),
             "map_query": _map_query(table),
         },
     )
@@ -94,7 +97,8 @@ def pivot_explorer(request):
 
 def _map_query(table) -> str:
     """The same measure and year on the map, by province when the rows are provinces, else by county."""
-    if table is None or not table.query.year:
+    # An explorer measure named like a standings indicator is a ratio of sums here but a score on the map.
+    if table is None or not table.query.year or table.query.measure in STANDINGS_MEASURES:
         return ""
     level = "province" if table.query.rows == "province" else "county"
     return urlencode({"measure": table.query.measure, "year": table.query.year, "level": level})

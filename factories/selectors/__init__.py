@@ -50,7 +50,9 @@ from factories.selectors.months import (
 )
 from factories.selectors.queue import (
     FigureHistory,
+    QueueEntry,
     QueueRow,
+    ReviewQueue,
     figure_history,
     next_in_queue,
     review_queue_rows,
@@ -77,7 +79,9 @@ __all__ = [
     "HistoryEntry",
     "MissingReport",
     "ProvinceDesk",
+    "QueueEntry",
     "QueueRow",
+    "ReviewQueue",
     "add_months",
     "completeness",
     "completeness_grid",

@@ -6,12 +6,18 @@ import functools
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q, QuerySet
 
 from factories.models import MonthlyReport
-from factories.selectors.entry import MEDIAN_WINDOW_MONTHS, PLAUSIBLE_FACTOR, earlier_approved_outputs
-from factories.selectors.entry import _approved_history_of as approved_history
+from factories.selectors.entry import (
+    MEDIAN_WINDOW_MONTHS,
+    PLAUSIBLE_FACTOR,
+    approved_outputs_before,
+    is_implausible,
+    output_median,
+)
 from factories.selectors.entry import _warnings as plausibility_warnings
 from factories.selectors.months import add_months, month_label
 from factories.selectors.return_reasons import return_reason_suggestions
@@ -40,34 +46,94 @@ class QueueRow:
         )
 
 
-def review_queue_rows(*, reports: QuerySet[MonthlyReport], is_flagged: bool | None = None) -> list[QueueRow]:
-    """The queue's rows with their plausibility warnings and ready-made return reasons, optionally only the
-    flagged (True) or unflagged (False) ones. Two queries whatever the number of rows: the reports (with
-    their factories), and the factories' approved history.
+class WaitingFigures(NamedTuple):
+    """What deciding a waiting report's flag needs, read as plain values (no model instances)."""
 
-    Flagged-ness depends on the factory's median of its last approved months, so it is computed here for the
-    whole (filtered) queue rather than in SQL (a province's queue holds tens to a few hundred reports; ~1,600 at
-    the bench's stress scale); the ready-made return reasons only for the rows shown."""
-    reports = list(reports)
-    if not reports:
-        return []
-    history = approved_history(reports)
-    rows = []
-    for report in reports:
-        factory_history = history.get(report.factory_id, [])
-        capacity = report.factory.design_capacity
-        earlier = earlier_approved_outputs(report, factory_history)
-        rows.append(
-            QueueRow(
-                report,
-                plausibility_warnings(report, factory_history, capacity),
-                median_output=Decimal(statistics.median(earlier)) if earlier else None,
-                monthly_capacity=capacity / 12 if capacity is not None else None,
+    pk: int
+    output_value_thousand_won: Decimal | None
+    physical_output: Decimal | None
+    design_capacity: Decimal | None
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A waiting report's place in the queue and whether it is flagged as unusual."""
+
+    pk: int
+    is_flagged: bool
+
+
+class ReviewQueue:
+    """The (filtered) queue of a province: every waiting report's flag, and the full rows of a page of them.
+
+    Flagged-ness depends on the factory's median of its last approved months, so it is decided for the whole
+    queue (the flagged count, the "Warnings" filter): from plain values, two queries, by the same
+    `is_implausible` as the report's own warnings. Only the rows shown (`rows`) load their reports, with
+    factories, counties and submitters, and get worded warnings and ready-made reasons: one more query. At
+    the bench's stress scale a province has ~1,600 reports waiting; building each as a model instance with
+    its warnings' words cost more than the rest of the page (bench, pages)."""
+
+    def __init__(self, *, reports: QuerySet[MonthlyReport], is_flagged: bool | None = None):
+        self._reports = reports
+        figures = [
+            WaitingFigures(*values)
+            for values in reports.values_list(
+                "pk",
+                "output_value_thousand_won",
+                "physical_output",
+                "factory__design_capacity",
             )
+        ]
+        # Per waiting report (not per factory): its own window's months.
+        self._earlier = approved_outputs_before([waiting.pk for waiting in figures]) if figures else {}
+        entries = [QueueEntry(waiting.pk, self._is_flagged(waiting)) for waiting in figures]
+        if is_flagged is not None:
+            entries = [entry for entry in entries if entry.is_flagged == is_flagged]
+        self.entries = entries
+
+    def _is_flagged(self, waiting: WaitingFigures) -> bool:
+        earlier = self._earlier.get(waiting.pk, [])
+        return is_implausible(
+            output=waiting.output_value_thousand_won,
+            physical_output=waiting.physical_output,
+            median=output_median(earlier),
+            capacity=waiting.design_capacity,
         )
-    if is_flagged is not None:
-        rows = [row for row in rows if row.is_flagged == is_flagged]
-    return rows
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    @property
+    def flagged_count(self) -> int:
+        return sum(entry.is_flagged for entry in self.entries)
+
+    def rows(self, entries: list[QueueEntry]) -> list[QueueRow]:
+        """The full rows of `entries` (a page of the queue), in their order: one query."""
+        if not entries:
+            return []
+        by_pk = {report.pk: report for report in self._reports.filter(pk__in=[entry.pk for entry in entries])}
+        rows = []
+        for entry in entries:
+            report = by_pk.get(entry.pk)
+            if report is None:  # approved or returned between the two reads
+                continue
+            earlier = self._earlier.get(report.pk, [])
+            capacity = report.factory.design_capacity
+            rows.append(
+                QueueRow(
+                    report,
+                    plausibility_warnings(report, earlier, capacity),
+                    median_output=output_median(earlier),
+                    monthly_capacity=capacity / 12 if capacity is not None else None,
+                )
+            )
+        return rows
+
+
+def review_queue_rows(*, reports: QuerySet[MonthlyReport], is_flagged: bool | None = None) -> list[QueueRow]:
+    """Every row of the queue in full (three queries): for small queues and tests; pages use `ReviewQueue`."""
+    queue = ReviewQueue(reports=reports, is_flagged=is_flagged)
+    return queue.rows(queue.entries)
 
 
 def next_in_queue(*, user, report: MonthlyReport) -> MonthlyReport | None:

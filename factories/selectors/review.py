@@ -56,7 +56,7 @@ class CountyCompleteness:
     returned_count: int = 0
     # Named only for those who see the workflow (scoping.sees_report_workflow); analysts get the counts.
     missing_factories: list["MissingReport"] = field(default_factory=list)
-    returned_factories: list[str] = field(default_factory=list)
+    returned_factories: list["MissingReport"] = field(default_factory=list)
     is_demo: bool = False  # generated demo factories (labelled DEMO on the page)
 
     @property
@@ -111,7 +111,9 @@ def completeness(*, user, month: datetime.date, province_id: int | None = None) 
         elif factory.is_returned:
             row.returned_count += 1
             if names_factories:
-                row.returned_factories.append(factory.name)
+                row.returned_factories.append(
+                    MissingReport(factory.name, factory.code, factory.report_id, factory.has_late_entry_grant)
+                )
     for counts in report_counts:
         row = rows.get(counts["factory__county_id"])
         if row is not None:

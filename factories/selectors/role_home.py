@@ -13,7 +13,7 @@ from factories.selectors.entry import (
     county_open_returned_reports,
 )
 from factories.selectors.months import add_months, entry_deadline, first_of_month
-from factories.selectors.queue import QueueRow, review_queue_rows
+from factories.selectors.queue import QueueRow, ReviewQueue
 from factories.selectors.review import CountyCompleteness, completeness, review_queue
 
 
@@ -66,15 +66,16 @@ class ProvinceDesk:
 
 
 def province_desk(*, user, today: datetime.date | None = None, oldest: int = 5) -> ProvinceDesk:
-    """Five queries: the queue and its history, and completeness (three) of the month now being reported."""
+    """Six queries: the queue's flags and its history, its oldest rows, and completeness (three) of the month
+    now being reported."""
     today = today or timezone.localdate()
-    rows = review_queue_rows(reports=review_queue(user=user))
+    queue = ReviewQueue(reports=review_queue(user=user))
     month = add_months(first_of_month(today), -1)
     counties = completeness(user=user, month=month)
     return ProvinceDesk(
-        queue_count=len(rows),
-        flagged_count=sum(row.is_flagged for row in rows),
-        oldest=rows[:oldest],
+        queue_count=len(queue),
+        flagged_count=queue.flagged_count,
+        oldest=queue.rows(queue.entries[:oldest]),
         month=month,
         deadline=entry_deadline(month),
         missing_counties=[row for row in counties if row.missing_factories],

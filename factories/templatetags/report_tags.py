@@ -81,9 +81,14 @@ def user_label(user) -> str:
 def ratio_percent(ratio) -> str:
     """An exact ratio as a percentage rounded half-up to 0.1 % ('93.2 %'); '—' when unknown."""
     from decimal import ROUND_HALF_UP, Decimal
+    from fractions import Fraction
+
+    from standings.computation.arithmetic import round_half_up
 
     if ratio is None:
         return "—"
+    if isinstance(ratio, Fraction):
+        return f"{round_half_up(ratio * 100, 1)} %"
     return f"{(Decimal(ratio) * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)} %"
 
 
@@ -96,7 +101,9 @@ def pivot_value(value, measure: str) -> str:
 
     if value is None:
         return "—"
-    if measure in ("against_plan", "own_share"):
+    from factories.analysis.pivot import RATIO_MEASURES
+
+    if measure in RATIO_MEASURES:
         return ratio_percent(value)
     if measure == "output_value":
         return intcomma(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

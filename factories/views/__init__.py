@@ -3,7 +3,14 @@
 from factories.views.entry import report_entry, report_entry_check, this_month
 from factories.views.exports import report_export_download, report_export_status
 from factories.views.imports import report_import, report_import_commit, report_import_template
-from factories.views.lists import completeness, report_export, report_list, review_bulk_approve, review_queue
+from factories.views.lists import (
+    completeness,
+    report_export,
+    report_list,
+    review_bulk_approve,
+    review_queue,
+    review_return_form,
+)
 from factories.views.report import (
     late_entry_allow,
     report_approve,
@@ -32,5 +39,6 @@ __all__ = [
     "report_return",
     "review_bulk_approve",
     "review_queue",
+    "review_return_form",
     "this_month",
 ]

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,27 +28,51 @@ def review_queue(request):
     scoping.require(scoping.is_provincial_official(request.user), _("Only provincial officials review reports."))
     queue = selectors.review_queue(user=request.user)
     filterset = ReviewQueueFilter(request.GET or None, queryset=queue, request=request)
-    rows = selectors.review_queue_rows(reports=filterset.qs, is_flagged=filterset.is_flagged)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Every waiting report's flag (the count, the warnings filter), and full rows for the page shown only.
+    queue = selectors.ReviewQueue(reports=filterset.qs, is_flagged=filterset.is_flagged)
+    page = Paginator(queue.entries, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "is_filtered": filterset.is_bound and any(filterset.form.cleaned_data.values()),
         "page": page,
-        "rows": page.object_list,
-        "flagged_count": sum(row.is_flagged for row in rows),
+        "rows": queue.rows(page.object_list),
+        "flagged_count": queue.flagged_count,
         "query_without_page": query_without_page(request),
         "this_page": request.get_full_path(),
     }
     return render(request, "factories/review_queue.html", context)
 
 
-def back_to_queue(request):
-    """Where a review action taken from the queue returns: the queue as it was (filters and page kept)."""
-    target = request.POST.get("next", "")
+@login_required
+@require_safe
+def review_return_form(request, pk: int):
+    """A queue row's Return box, loaded when the reviewer opens it (htmx): the ready-made reasons are worked out
+    for that report only, and the queue page does not carry a form per row (bench, pages)."""
+    scoping.require(scoping.is_provincial_official(request.user), _("Only provincial officials review reports."))
+    # The queue is scoped to the reviewer's province: a report outside it, or no longer waiting, is not found.
+    queue = selectors.ReviewQueue(reports=selectors.review_queue(user=request.user).filter(pk=pk))
+    rows = queue.rows(queue.entries)
+    if not rows:
+        raise Http404
+    context = {
+        "row": rows[0],
+        "report": rows[0].report,
+        "this_page": queue_page_from(request.GET.get("next", ""), request),
+    }
+    return render(request, "factories/_queue_return_form.html", context)
+
+
+def queue_page_from(target: str, request) -> str:
+    """`target` if it is a page of the queue on this site, else the queue itself."""
     queue_url = reverse("reports:review_queue")
     if target.startswith(queue_url) and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return redirect(target)
-    return redirect(queue_url)
+        return target
+    return queue_url
+
+
+def back_to_queue(request):
+    """Where a review action taken from the queue returns: the queue as it was (filters and page kept)."""
+    return redirect(queue_page_from(request.POST.get("next", ""), request))
 
 
 @login_required

@@ -3,13 +3,27 @@
 from urllib.parse import urlsplit
 
 from django import template
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 
+from regional import scoping
 from regional.models import reads_korean
 from regional.selectors import ProgrammeStatus
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def factory_link(context, factory=None, name=None, code=None):
+    """A factory's name linking to its page, for readers who may open it (`scoping.may_open_factory_pages`);
+    the plain name for anyone else. Pass the factory, or its `name` and `code`."""
+    name = factory.name if name is None else name
+    code = factory.code if code is None else code
+    request = context.get("request")
+    if request is None or not code or not scoping.may_open_factory_pages(request.user):
+        return conditional_escape(name)
+    return format_html('<a class="factory-link" href="{}">{}</a>', reverse("factory_detail", args=[code]), name)
 
 
 @register.filter

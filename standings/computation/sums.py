@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from factories.selectors.plans import PLANNED_TWELFTH_HUNDREDTHS_SQL, hundredths_sql, plan_joins_sql, valid_splits_sql
 from standings.computation.months import Month, months_of_year
 
 # Columns of a county's inputs, in order; the inputs hash is taken over exactly these.
@@ -57,10 +58,6 @@ class CountyInputs:
         return tuple(getattr(self, column) for column in INPUT_COLUMNS)
 
 
-def _hundredths(column: str) -> str:
-    return f"CAST(ROUND({column} * 100) AS BIGINT)"
-
-
 SUMS_SQL = """
 WITH months AS (
         {months}
@@ -70,14 +67,7 @@ in_scope_counties AS (
 ),
 -- A monthly split is used only when it covers all twelve months and sums to the annual plan; a run treats any
 -- other split as absent (the app refuses to save one).
-valid_splits AS (
-    SELECT mp.annual_plan_id
-    FROM factories_monthlyplan mp
-    JOIN factories_annualplan ap ON ap.id = mp.annual_plan_id
-    WHERE ap.year = %(year)s
-    GROUP BY mp.annual_plan_id, ap.planned_output_value_thousand_won
-    HAVING COUNT(*) = 12
-       AND SUM({mp_value}) = MAX({ap_value})
+valid_splits AS ({valid_splits}
 ),
 -- Factory-months in operation (status commissioned or in operation, commissioning date known and on or before
 -- the month's last day) whose entry deadline had passed by the cut-off, in this year and the previous one;
@@ -103,14 +93,10 @@ previous_counted AS (
 current_rows AS (
     SELECT fm.county_id, fm.factory_id, fm.month_start, fm.is_counted, fm.is_on_time,
            fm.output_hundredths, fm.varieties_produced, fm.own_hundredths, fm.used_hundredths,
-           CASE WHEN vs.annual_plan_id IS NOT NULL THEN 12 * {mp_value} ELSE {ap_value} END
-               AS planned_twelfth_hundredths,
+           {planned} AS planned_twelfth_hundredths,
            ap.planned_varieties,
            p.output_hundredths AS previous_output_hundredths
-    FROM factory_months fm
-    LEFT JOIN factories_annualplan ap ON ap.factory_id = fm.factory_id AND ap.year = %(year)s
-    LEFT JOIN valid_splits vs ON vs.annual_plan_id = ap.id
-    LEFT JOIN factories_monthlyplan mp ON mp.annual_plan_id = vs.annual_plan_id AND mp.month_number = fm.month_number
+    FROM factory_months fm{plan_joins}
     LEFT JOIN previous_counted p ON p.factory_id = fm.factory_id AND p.month_number = fm.month_number
     WHERE fm.is_current_year = 1
 ),
@@ -166,11 +152,12 @@ LEFT JOIN range_sums r ON r.county_id = c.county_id
 ORDER BY c.county_id
 """.format(
     months="{months}",
-    mp_value=_hundredths("mp.planned_output_value_thousand_won"),
-    ap_value=_hundredths("ap.planned_output_value_thousand_won"),
-    r_output=_hundredths("r.output_value_thousand_won"),
-    r_own=_hundredths("r.raw_material_from_own_bases_tonnes"),
-    r_used=_hundredths("r.raw_material_used_tonnes"),
+    valid_splits=valid_splits_sql("ap.year = %(year)s"),
+    plan_joins=plan_joins_sql(factory_id="fm.factory_id", year="%(year)s", month_number="fm.month_number"),
+    planned=PLANNED_TWELFTH_HUNDREDTHS_SQL,
+    r_output=hundredths_sql("r.output_value_thousand_won"),
+    r_own=hundredths_sql("r.raw_material_from_own_bases_tonnes"),
+    r_used=hundredths_sql("r.raw_material_used_tonnes"),
 )
 
 

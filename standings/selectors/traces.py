@@ -31,6 +31,7 @@ INDICATOR_LABELS = dict(Indicator.choices)
 @dataclass
 class TraceRow:
     factory: str
+    factory_code: str
     month: datetime.date | None
     numerator: Decimal | int | None
     denominator: Decimal | int | Fraction | None
@@ -260,6 +261,7 @@ def _rows(user, run: StandingsRun, county: County, target: str) -> tuple[list[Tr
             rows.append(
                 TraceRow(
                     factory=factory.name,
+                    factory_code=factory.code,
                     month=best.month,
                     numerator=best.varieties_produced,
                     denominator=planned,
@@ -282,6 +284,7 @@ def _rows(user, run: StandingsRun, county: County, target: str) -> tuple[list[Tr
                 rows.append(
                     TraceRow(
                         factory=factory.name,
+                        factory_code=factory.code,
                         month=month,
                         numerator=1 if on_time else 0,
                         denominator=1,
@@ -307,6 +310,7 @@ def _rows(user, run: StandingsRun, county: County, target: str) -> tuple[list[Tr
                 rows.append(
                     TraceRow(
                         factory=factory.name,
+                        factory_code=factory.code,
                         month=month,
                         numerator=state.output_value_thousand_won,
                         denominator=planned,
@@ -321,6 +325,7 @@ def _rows(user, run: StandingsRun, county: County, target: str) -> tuple[list[Tr
                 rows.append(
                     TraceRow(
                         factory=factory.name,
+                        factory_code=factory.code,
                         month=month,
                         numerator=state.output_value_thousand_won,
                         denominator=before.output_value_thousand_won if before else None,
@@ -332,6 +337,7 @@ def _rows(user, run: StandingsRun, county: County, target: str) -> tuple[list[Tr
                 rows.append(
                     TraceRow(
                         factory=factory.name,
+                        factory_code=factory.code,
                         month=month,
                         numerator=state.raw_material_from_own_bases_tonnes,
                         denominator=state.raw_material_used_tonnes,

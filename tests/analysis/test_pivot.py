@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from django.urls import reverse
@@ -12,6 +13,7 @@ from openpyxl import load_workbook
 from rest_framework.test import APIClient
 
 from factories.models import MonthlyReport
+from factories.selectors import month_plan
 from tests.builders import AnnualPlanBuilder, CountyBuilder, FactoryBuilder, MonthlyReportBuilder
 from tests.conftest import client_for
 
@@ -141,3 +143,55 @@ def test_an_empty_dimension_is_refused_not_defaulted(erin):
     api.force_authenticate(erin)
     response = api.get(reverse("api:analytics"), {"rows": ""})
     assert response.status_code == 400 and "rows" in response.json()
+
+
+def test_one_monthly_plan_rule_for_the_pivot_the_factory_page_and_the_entry_form(client, frank, alpha_county):
+    """A split that does not cover the year counts as absent everywhere (DESIGN.md): January's plan is a twelfth
+    of 120,000, not the 50,000 entered for January alone."""
+    factory = FactoryBuilder(county=alpha_county, code="alpha-food")
+    plan = AnnualPlanBuilder(factory=factory, year=2025, planned_output_value_thousand_won=Decimal("120000"))
+    plan.monthly_plans.create(
+        month_number=1, planned_output_value_thousand_won=Decimal("50000"), planned_physical_output=Decimal("500")
+    )
+    january = datetime.date(2025, 1, 1)
+    MonthlyReportBuilder(factory=factory, month=january, approved=True, output_value_thousand_won=Decimal("9000"))
+    client_for(client, frank)
+
+    table = client.get(
+        reverse("pivot"), {"measure": "against_plan", "rows": "county", "columns": "month", "year": 2025}
+    ).context["table"]
+    assert table.value("kp-northland-alpha", (2025, 1)) == Fraction(9000, 10000)
+    page = client.get(reverse("factory_detail", args=["alpha-food"]), {"year": 2025}).context["page"]
+    assert page.months[0].planned_output_value == Decimal("10000")
+    assert month_plan(factory=factory, month=january)["output_value_thousand_won"] == Decimal("10000.00")
+
+    # Completed to twelve months that sum to the year, the split is used everywhere.
+    for number in range(2, 13):
+        plan.monthly_plans.create(
+            month_number=number, planned_output_value_thousand_won=Decimal("6363.64"), planned_physical_output=1
+        )
+    plan.monthly_plans.filter(month_number=12).update(planned_output_value_thousand_won=Decimal("6363.60"))
+    table = client.get(
+        reverse("pivot"), {"measure": "against_plan", "rows": "county", "columns": "month", "year": 2025}
+    ).context["table"]
+    assert table.value("kp-northland-alpha", (2025, 1)) == Fraction(9000, 50000)
+    assert month_plan(factory=factory, month=january)["output_value_thousand_won"] == Decimal("50000.00")
+
+
+def test_without_a_year_the_columns_span_the_reports(erin, reports):
+    api = APIClient()
+    api.force_authenticate(erin)
+    data = api.get(reverse("api:analytics"), {"rows": "province", "pe": "year"}).json()
+    assert data["columns"] == ["2025"]
+    assert [row["total"] for row in data["rows"]] == ["32000.000000000000", "7000.000000000000"]
+
+
+def test_rows_by_factory_kind_and_programme_round(client, erin, reports):
+    client_for(client, erin)
+    query = {"measure": "output_value", "columns": "quarter", "year": 2025}
+    by_kind = client.get(reverse("pivot"), query | {"rows": "kind"}).context["table"]
+    assert by_kind.row_keys == ["foodstuff"] and by_kind.row_total("foodstuff") == Decimal("39000")
+    assert by_kind.column_keys == [(2025, 1)]
+    by_round = client.get(reverse("pivot"), query | {"rows": "round"})
+    assert by_round.context["table"].row_keys == [None]
+    assert "not built by the programme" in by_round.content.decode()

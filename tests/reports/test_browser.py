@@ -78,7 +78,11 @@ def test_a_report_goes_from_entry_through_return_to_approval(
     log_in(page, live_server, "carol")
     page.click("nav.mainnav >> text=Review")
     expect(page.locator(".queue-table tbody tr")).to_have_count(1)
-    page.locator(".queue-table").get_by_role("link", name="Alpha Foodstuff Factory").click()
+    # The factory's name opens the factory's page; the month opens the report.
+    expect(page.locator(".queue-table").get_by_role("link", name="Alpha Foodstuff Factory")).to_have_attribute(
+        "href", "/factories/alpha-foodstuff/"
+    )
+    page.locator(".queue-table td.hide-mobile a").first.click()
     page.fill("#id_return-reason", "Workers on roll differs from the staffing list (120).")
     page.click("text=Return for correction")
     expect(page.locator(".messages")).to_contain_text("Report returned to Alpha county")
@@ -100,7 +104,11 @@ def test_a_report_goes_from_entry_through_return_to_approval(
     # When Carol approves it
     log_in(page, live_server, "carol")
     page.click("nav.mainnav >> text=Review")
-    page.locator(".queue-table").get_by_role("link", name="Alpha Foodstuff Factory").click()
+    # The factory's name opens the factory's page; the month opens the report.
+    expect(page.locator(".queue-table").get_by_role("link", name="Alpha Foodstuff Factory")).to_have_attribute(
+        "href", "/factories/alpha-foodstuff/"
+    )
+    page.locator(".queue-table td.hide-mobile a").first.click()
     page.click("button:has-text('Approve')")
     expect(page.locator(".messages")).to_contain_text("Report of Alpha Foodstuff Factory approved.")
     expect(page.locator(".empty")).to_contain_text("Nothing is waiting for review")

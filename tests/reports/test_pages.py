@@ -204,9 +204,9 @@ def test_review_queue_query_count_does_not_grow_with_rows(client, carol, alpha_c
 
     at_twenty = count_queries(client, reverse("reports:review_queue"))
 
-    # Expect 6 queries: session, user, count, page of reports (with factory, county, submitter),
-    # approved history for the warnings, and the navigation's nothing (no query) + messages none.
-    assert (at_two, at_twenty) == (6, 6)
+    # Expect 7 queries: session, user, every waiting report's figures (its flag), their approved months, the
+    # page's reports (with factory, county, submitter), the reviewer's province (header), the county filter.
+    assert (at_two, at_twenty) == (7, 7)
 
 
 def test_report_list_query_count_does_not_grow_with_rows(client, frank, alpha_county, open_month):

@@ -325,10 +325,105 @@ def test_the_filtered_queue_query_count_does_not_grow_with_rows(client, carol, a
 
     at_twenty = count_queries(client, url)
 
-    # Expect 6 queries: session, user, the queue's reports (with factories, counties, submitters), their
-    # factories' approved history (warnings and ready-made reasons), the reviewer's province (header), the
-    # county filter's choices.
-    assert (at_two, at_twenty) == (6, 6)
+    # Expect 7 queries: session, user, every waiting report's figures (its flag), their factories' approved
+    # history, the page's reports (with factories, counties, submitters), the reviewer's province (header),
+    # the county filter's choices.
+    assert (at_two, at_twenty) == (7, 7)
+
+
+def test_a_queue_longer_than_a_page_costs_the_same_queries_and_counts_every_flag(
+    client, carol, alpha_county, beta_county, open_month
+):
+    # Given a queue of 2 reports, one flagged
+    factories = [FactoryBuilder(county=alpha_county, design_capacity=6000) for _ in range(60)]
+    for factory in factories:
+        with_history(factory, open_month, months=1)
+
+    def waiting(factory, index):
+        value = 40000 if index % 4 == 0 else 10000  # every fourth is 4 times its usual month
+        return MonthlyReportBuilder(factory=factory, month=open_month, submitted=True, output_value_thousand_won=value)
+
+    for index, factory in enumerate(factories[:2]):
+        waiting(factory, index)
+    client_for(client, carol)
+    at_two = count_queries(client, reverse("reports:review_queue"))
+
+    # When 58 more wait, more than a page (50)
+    for index, factory in enumerate(factories[2:], start=2):
+        waiting(factory, index)
+    at_sixty = count_queries(client, reverse("reports:review_queue"))
+    first_page = client.get(reverse("reports:review_queue"))
+    second_page = client.get(reverse("reports:review_queue"), {"page": 2})
+    only_flagged = client.get(reverse("reports:review_queue"), {"flagged": "yes"})
+
+    # Then the page costs the same queries, shows 50 rows then 10, and counts the flags of the whole queue
+    assert at_two == at_sixty == 7
+    assert len(first_page.context["rows"]) == 50 and len(second_page.context["rows"]) == 10
+    assert first_page.context["flagged_count"] == 15
+    assert "60 reports of" in first_page.text and "15 flagged as unusual" in first_page.text
+    assert len(only_flagged.context["rows"]) == 15
+    assert all(row.is_flagged for row in only_flagged.context["rows"])
+    # And every row is in queue order (oldest submission first), whichever page it is on
+    shown = [row.report.pk for row in first_page.context["rows"] + second_page.context["rows"]]
+    assert shown == [report.pk for report in selectors.review_queue(user=carol)]
+
+
+def test_the_queue_flags_exactly_the_reports_their_own_review_page_flags(
+    client, carol, alpha_county, beta_county, open_month
+):
+    # Given waiting reports against a usual month of 10,000 (three approved months) and a capacity of 100 a
+    # month: far above, far below, just inside either limit, over capacity, at capacity, without history
+    capacity = Decimal(1200)
+    cases = {
+        "four times": {"output_value_thousand_won": Decimal("40000")},
+        "exactly three times": {"output_value_thousand_won": Decimal("30000")},
+        "just over three times": {"output_value_thousand_won": Decimal("30000.01")},
+        "a quarter": {"output_value_thousand_won": Decimal("2500")},
+        "exactly a third": {"output_value_thousand_won": Decimal("3333.34")},
+        "over capacity": {"physical_output": Decimal("100.01")},
+        "at capacity": {"physical_output": Decimal("100")},
+        "usual": {},
+    }
+    reports = {}
+    for index, (name, figures) in enumerate(cases.items()):
+        factory = FactoryBuilder(county=alpha_county if index % 2 else beta_county, design_capacity=capacity)
+        with_history(factory, open_month)
+        reports[name] = MonthlyReportBuilder(factory=factory, month=open_month, submitted=True, **figures)
+    newcomer = FactoryBuilder(county=alpha_county, design_capacity=None)
+    reports["without history or capacity"] = MonthlyReportBuilder(
+        factory=newcomer, month=open_month, submitted=True, output_value_thousand_won=Decimal("99999")
+    )
+    # a median of an even count of months: 10,000 and 20,000 give 15,000, and 45,000.03 is just over 3 times
+    even = FactoryBuilder(county=beta_county, design_capacity=capacity)
+    with_history(even, open_month, months=1)
+    MonthlyReportBuilder(factory=even, month=add_months(open_month, -2), approved=True, output_value_thousand_won=20000)
+    reports["over three times an even median"] = MonthlyReportBuilder(
+        factory=even, month=open_month, submitted=True, output_value_thousand_won=Decimal("45000.03")
+    )
+    client_for(client, carol)
+
+    # When Carol opens the queue, its flagged-only view, and each report's review page
+    queue_page = client.get(reverse("reports:review_queue"))
+    flagged_only = client.get(reverse("reports:review_queue"), {"flagged": "yes"})
+
+    # Then the queue flags a report exactly when its review page (and bulk approval) does, with the same words
+    rows = {row.report.pk: row for row in queue_page.context["rows"]}
+    flagged_on_queue = {name for name, report in reports.items() if rows[report.pk].is_flagged}
+    for name, report in reports.items():
+        review_page = client.get(reverse("reports:report_detail", args=[report.pk]))
+        assert rows[report.pk].warnings == selectors.report_warnings(report=report), name
+        assert ("Flagged as unusual" in review_page.text) == (name in flagged_on_queue), name
+    bulk_flags = selectors.warnings_for_reports(list(selectors.review_queue(user=carol)))
+    assert {name for name, report in reports.items() if bulk_flags[report.pk]} == flagged_on_queue
+    assert flagged_on_queue == {
+        "four times",
+        "just over three times",
+        "a quarter",
+        "over capacity",
+        "over three times an even median",
+    }
+    assert {row.report.pk for row in flagged_only.context["rows"]} == {reports[name].pk for name in flagged_on_queue}
+    assert queue_page.context["flagged_count"] == len(flagged_on_queue)
 
 
 @pytest.mark.browser
@@ -353,3 +448,23 @@ def test_the_review_pages_fit_a_phone_without_sideways_scrolling(live_server, br
     box = approve.bounding_box()
     assert box["x"] + box["width"] <= 390
     context.close()
+
+
+def test_a_rows_return_box_is_loaded_when_opened_with_reasons_for_that_report(client, carol, queue):
+    client_for(client, carol)
+    queue_url = f"{reverse('reports:review_queue')}?kind=foodstuff"
+
+    page = client.get(queue_url)
+    box = client.get(reverse("reports:review_return_form", args=[queue["flagged"].pk]), {"next": queue_url})
+    off_site = client.get(
+        reverse("reports:review_return_form", args=[queue["flagged"].pk]), {"next": "https://evil.example/"}
+    )
+
+    # The queue carries no return form of its own: each row's box loads its form when opened
+    assert 'name="return-reason"' not in page.text
+    assert reverse("reports:review_return_form", args=[queue["flagged"].pk]) in page.text
+    assert box.status_code == 200
+    assert f'action="{reverse("reports:report_return", args=[queue["flagged"].pk])}"' in box.text
+    assert "more than 3 times the factory&#x27;s usual month (median 10,000.00)" in box.text
+    assert f'name="next" value="{queue_url}"' in box.text
+    assert f'name="next" value="{reverse("reports:review_queue")}"' in off_site.text

@@ -106,6 +106,6 @@ def test_the_province_home_query_count_does_not_grow_with_reports(client, carol,
 
     at_twenty = count_queries(client, reverse("home"))
 
-    # Expect 7 queries: session, user, the province (header), the queue, its factories' history, the month's
-    # factories per county and their report counts.
-    assert (at_two, at_twenty) == (7, 7)
+    # Expect 8 queries: session, user, the province (header), the queue's figures, their approved history, the
+    # five oldest reports in full, the month's factories per county and their report counts.
+    assert (at_two, at_twenty) == (8, 8)

@@ -97,6 +97,7 @@ class World:
             "reports:report_detail": {"pk": objects["draft"].pk},
             "reports:report_approve": {"pk": objects["submitted"].pk},
             "reports:report_return": {"pk": objects["submitted"].pk},
+            "reports:review_return_form": {"pk": objects["submitted"].pk},
             "reports:report_recall": {"pk": objects["submitted"].pk},
             "reports:report_reopen": {"pk": objects["approved"].pk},
             # A closed month with no report and no late entry allowed yet.

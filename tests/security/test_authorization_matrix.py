@@ -253,6 +253,7 @@ EXPECTED = {
     "reports:report_entry": {"GET": (302, 200, 403, 403, 403, 403), "POST": (302, 400, 403, 403, 403, 403)},  # /reports/enter/alpha-foodstuff/2026-11/
     "reports:review_queue": {"GET": (302, 403, 200, 200, 403, 403), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/review/
     "reports:review_bulk_approve": {"GET": (302, 405, 405, 405, 405, 405), "POST": (302, 403, 302, 302, 403, 403)},  # /reports/review/approve/
+    "reports:review_return_form": {"GET": (302, 403, 200, 404, 403, 403), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/review/2/return-form/
     "reports:completeness": {"GET": (302, 403, 200, 200, 200, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/completeness/
     "reports:report_import": {"GET": (302, 403, 200, 200, 403, 200), "POST": (302, 403, 400, 400, 403, 400)},  # /reports/import/
     "reports:report_import_template": {"GET": (302, 403, 200, 200, 403, 200), "POST": (302, 405, 405, 405, 405, 405)},  # /reports/import/template.csv

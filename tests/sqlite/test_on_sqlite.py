@@ -14,7 +14,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from factories import copy_writes, services
+from factories import copy_writes, selectors, services
 from factories.models import Factory, MonthlyReport, ReportEvent
 from factories.selectors import add_months, first_of_month
 from regional.models import County, Province, User
@@ -216,3 +216,29 @@ def test_a_demo_year_ranks_exactly_as_on_postgresql_and_an_unchanged_recompute_p
     ]
     assert differences == []
     assert on_sqlite["other_parts"] == on_postgresql["other_parts"]
+
+
+def test_the_review_queue_measures_each_report_against_its_own_twelve_months_on_sqlite(north, alpha_factory):
+    # Given 14 approved months of 10,000 with one of 90,000 thirteen months back (outside the window), and the
+    # next month waiting at 40,000 (4 times the usual month), beside a plausible one of another factory
+    carol = UserBuilder(username="carol", role=User.Role.PROVINCIAL_OFFICIAL, province=north)
+    month = datetime.date(2025, 6, 1)
+    for back in range(1, 15):
+        value = 90000 if back == 13 else 10000
+        MonthlyReportBuilder(
+            factory=alpha_factory, month=add_months(month, -back), approved=True, output_value_thousand_won=value
+        )
+    flagged = MonthlyReportBuilder(factory=alpha_factory, month=month, submitted=True, output_value_thousand_won=40000)
+    plain = MonthlyReportBuilder(
+        factory=FactoryBuilder(county=alpha_factory.county, design_capacity=6000), month=month, submitted=True
+    )
+
+    # When the queue is read on SQLite
+    queue = selectors.ReviewQueue(reports=selectors.review_queue(user=carol))
+    rows = {row.report.pk: row for row in queue.rows(queue.entries)}
+
+    # Then the flagged report is measured against exactly the 12 months before it, as on its review page
+    assert {entry.pk: entry.is_flagged for entry in queue.entries} == {flagged.pk: True, plain.pk: False}
+    assert rows[flagged.pk].warnings == selectors.report_warnings(report=flagged)
+    assert "last 12 approved months" in rows[flagged.pk].warnings[0]
+    assert rows[flagged.pk].median_output == 10000
