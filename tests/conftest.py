@@ -10,6 +10,7 @@ from playwright.sync_api import sync_playwright
 from regional.models import User
 from regional.reference_data import load_reference_data
 from tests.builders import PASSWORD, CountyBuilder, ProvinceBuilder, UserBuilder
+from tests.reliability.processes import RedisServer, free_port
 
 # Playwright's sync API runs an event loop in the test thread; the ORM must still be usable there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -197,3 +198,12 @@ def password():
 def client_for(client, user):
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
+
+
+@pytest.fixture
+def redis_server():
+    """A throw-away redis-server of the test's own, on a free port: stopped and started by tests of outages."""
+    server = RedisServer(free_port())
+    server.start()
+    yield server
+    server.stop()

@@ -8,19 +8,10 @@ import redis
 from django.test import override_settings
 
 from regional import cache as fail_soft_cache
-from tests.reliability.processes import RedisServer, free_port
 
 pytestmark = pytest.mark.django_db
 
 THREE_A_MINUTE = "3/minute"
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer(free_port())
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

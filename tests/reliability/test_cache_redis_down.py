@@ -11,19 +11,11 @@ import urllib.request
 import pytest
 from rest_framework.authtoken.models import Token
 
-from tests.reliability.processes import RedisServer, WebServer, free_port
+from tests.reliability.processes import WebServer, free_port
 
 THROTTLE_LIMIT = 5
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer(free_port())
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

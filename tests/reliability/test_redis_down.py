@@ -20,7 +20,6 @@ from tests.builders import LONG_ENTRY_DAYS, PASSWORD, MonthlyReportBuilder, repo
 from tests.reliability.processes import (
     VENV_BIN,
     CeleryWorker,
-    RedisServer,
     WebServer,
     free_port,
     process_environment,
@@ -58,14 +57,6 @@ def programme(alpha_county, beta_county):
         factories[county.name_en] = factory
     standings_recompute(year=2025)
     return factories
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer(free_port())
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

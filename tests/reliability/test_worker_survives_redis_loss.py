@@ -20,8 +20,6 @@ from tests.reliability.processes import (
     VENV_BIN,
     CeleryBeat,
     CeleryWorker,
-    RedisServer,
-    free_port,
     process_environment,
     wait_until,
 )
@@ -41,14 +39,6 @@ def two_counties_with_a_year_of_approved_reports(alpha_county, beta_county):
         factory = operating_factory(county)
         plan(factory)
         reports(factory, output=monthly_output)
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer(free_port())
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
