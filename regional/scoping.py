@@ -241,6 +241,8 @@ def visible_standings_runs(user) -> QuerySet[StandingsRun]:
 
 
 def visible_county_standings(user) -> QuerySet[CountyStanding]:
+    """Only rows of runs in `visible_standings_runs`: whoever sees a row sees its run (a run's standings are served
+    from its rows alone, the run looked up only when they are none). Keep the two scopes in step."""
     return CountyStanding.objects.all() if user.is_authenticated else CountyStanding.objects.none()
 
 

@@ -14,6 +14,8 @@ from standings.serializers import (
     StandingsRunSerializer,
 )
 
+# Each row of a run's standings carries how many counties the run lists (the pages' count, without a query).
+RUN_LISTED_COUNT = "run__listed_count"
 STANDING_ORDERING_FIELDS = ["rank", "province_rank", "composite", "rank_change", "county__name_en"]
 
 
@@ -50,27 +52,34 @@ class RunCountyStandingsView(ApiViewMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no run in the URL
             return scoping.visible_county_standings(self.request.user).none()
-        # The run's listed count is all the list needs of it: not the whole row, whose JSON columns (weights,
-        # notes, goalposts) were decoded on every request (bench, API).
-        run = self.run = scoping.get_in_scope_or_404(
-            scoping.visible_standings_runs(self.request.user).values("pk", "listed_count"), pk=self.kwargs["run_id"]
-        )
+        keys, expressions = CountyStandingSerializer.values_arguments()
         # Unranked counties (rank NULL) come last, listed by name with their reason. Rows as dicts (`.values()`):
-        # model instances of a 200-row page cost ~3x the query (bench/README.md, API benchmark).
+        # model instances of a 200-row page cost ~3x the query (bench/README.md, API benchmark). Each row
+        # carries its run's listed count (a join on the run's key), so a full first page needs neither a COUNT
+        # nor a query for the run; the run is looked up only when the rows cannot answer (`known_row_count`).
         return (
             scoping.visible_county_standings(self.request.user)
-            .filter(run_id=run["pk"])
+            .filter(run_id=self.kwargs["run_id"])
             .order_by(F("rank").asc(nulls_last=True), "county__name_en", "pk")
-            .values(*CountyStandingSerializer.value_keys())
+            .values(*keys, RUN_LISTED_COUNT, **expressions)
         )
 
+    def row_count_key(self) -> str | None:
+        """Without filters the list is every county of the run, and each row carries how many the run lists
+        (published standings are programme-wide: every reader sees them all), so a page needs no COUNT, which
+        joined county and province: ~2 ms of SQL a request at 3,000 counties (bench, API). With filters: None."""
+        return None if self._is_filtered() else RUN_LISTED_COUNT
+
     def known_row_count(self) -> int | None:
-        """Without filters the list is every county of the run, and the run keeps how many it lists (published
-        standings are programme-wide: every reader sees them all), so a page needs no COUNT, which joined
-        county and province: ~2 ms of SQL a request at 3,000 counties (bench, API). With filters: None."""
-        if any(name in self.request.query_params for name in self.filterset_class.base_filters):
-            return None
-        return self.run["listed_count"]
+        """The run's listed count when the rows cannot tell it (a page past the first, or an empty one); 404
+        for a run that does not exist or is out of the reader's scope."""
+        run = scoping.get_in_scope_or_404(
+            scoping.visible_standings_runs(self.request.user).values("listed_count"), pk=self.kwargs["run_id"]
+        )
+        return None if self._is_filtered() else run["listed_count"]
+
+    def _is_filtered(self) -> bool:
+        return any(name in self.request.query_params for name in self.filterset_class.base_filters)
 
 
 @extend_schema(summary="A county's standings in every run, newest first (CSV with ?format=csv)")

@@ -2,6 +2,7 @@
 
 import operator
 
+from django.db.models import CharField, Func
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -78,43 +79,85 @@ _STANDING_FIELDS = [
 _AS_STORED_FIELDS = (serializers.IntegerField, serializers.CharField, serializers.BooleanField, serializers.ChoiceField)
 
 
-def _fast_formatter(field):
-    """How a field's value is written out: None when as stored, else a function."""
+def _decimal_places_as_text(field) -> int | None:
+    """The decimal places of a decimal field DRF writes out as quantize-and-str text; None for any other field."""
     coerce_to_string = getattr(field, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
     is_plain_decimal = isinstance(field, serializers.DecimalField) and not (field.localize or field.normalize_output)
     if is_plain_decimal and coerce_to_string and field.decimal_places is not None:
+        return field.decimal_places
+    return None
+
+
+def _fast_formatter(field):
+    """How a field's value is written out: None when as stored, else a function."""
+    decimal_places = _decimal_places_as_text(field)
+    if decimal_places is not None:
         # The stored values already have the field's decimal places: formatting them is DRF's quantize-and-str.
-        pattern = f".{field.decimal_places}f"
+        pattern = f".{decimal_places}f"
         return lambda value: format(value, pattern)
     if type(field) in _AS_STORED_FIELDS or isinstance(field, serializers.SlugField):
         return None
     return field.to_representation
 
 
+class DecimalText(Func):
+    """A decimal column as the text DRF would write for it (`12.340000` for six places), made by the database.
+
+    PostgreSQL prints a NUMERIC(p, s) column with exactly its s places, no exponent: DRF's quantize-and-str of the
+    same value. SQLite (`make run`) keeps such a column as a binary double, so it is printed with its places
+    (`printf`). Reading text instead of Decimals spares the driver's parsing and a formatting call per value:
+    a 200-row standings page has 2,200 of them, a tenth of the API's time a request (bench, API)."""
+
+    output_field = CharField()
+
+    def __init__(self, expression, *, decimal_places: int):
+        super().__init__(expression)
+        self.decimal_places = int(decimal_places)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # printf() writes NULL as 0.000000: an unknown value must stay null. The column appears twice, so it
+        # must carry no parameters (a plain column reference does not).
+        sql, params = compiler.compile(self.source_expressions[0])
+        if params:
+            raise ValueError("DecimalText on SQLite takes a column, not an expression with parameters")
+        return f"(CASE WHEN {sql} IS NULL THEN NULL ELSE printf('%.{self.decimal_places}f', {sql}) END)", []
+
+
 class FlatRowSerializerMixin:
     """Rows out by a plan built once per serializer (attribute getter and formatter per field) instead of DRF's
     per-field `get_attribute`/`to_representation` machinery, which cost ~3x the query on a 200-row standings page
-    (bench/README.md, API benchmark). Same keys and formats as the declared fields, which still make the schema."""
+    (bench/README.md, API benchmark). Same keys and formats as the declared fields, which still make the schema.
+
+    Rows come from `.values(*keys, **expressions)` with `values_arguments()`: plain lookups, and the decimals as
+    the database's text (`DecimalText`), so a row needs no formatting but the computed fields. Model instances
+    (select_related) work too, formatted in Python."""
 
     # Output field → (function, the output fields it is computed from): written in Python from values already read,
     # after them; not read from the database.
     computed_fields: dict = {}
 
     @classmethod
-    def value_keys(cls) -> list[str]:
-        """The `.values()` lookups of every field: a queryset of these dicts needs no model instances."""
-        if "_value_keys" not in cls.__dict__:
+    def values_arguments(cls) -> tuple[list[str], dict]:
+        """The `.values()` arguments of every field: lookups, and the decimals' text under aliases of their own."""
+        if "_values_arguments" not in cls.__dict__:
             # Once per class: building a ModelSerializer's fields costs more than a page's rows.
-            cls._value_keys = [
-                "__".join(field.source_attrs)
-                for field in cls()._readable_fields
-                if field.field_name not in cls.computed_fields
-            ]
-        return cls._value_keys
+            keys, expressions = [], {}
+            for field in cls._stored_fields():
+                lookup = "__".join(field.source_attrs)
+                decimal_places = _decimal_places_as_text(field)
+                if decimal_places is None:
+                    keys.append(lookup)
+                else:
+                    expressions[_text_alias(lookup)] = DecimalText(lookup, decimal_places=decimal_places)
+            cls._values_arguments = (keys, expressions)
+        return cls._values_arguments
 
     def to_representation(self, instance):
         is_row = isinstance(instance, dict)
-        # Once per class, like `value_keys`: building the fields again for every request was a third of the
+        # Once per class, like `values_arguments`: building the fields again for every request was a third of the
         # serializer's time on a standings page. Sound because these fields' output does not depend on the
         # request or context (read-only plain values); the plan is built from a serializer without context,
         # so the class keeps no request alive.
@@ -125,7 +168,7 @@ class FlatRowSerializerMixin:
             setattr(type(self), plan_name, plan)
         names, get_all, computed, formatted = plan
         # Every value read in one C-level call; the computed ones from them; then only the values that need
-        # formatting (decimals) are touched, each once.
+        # formatting (decimals of model instances) are touched, each once.
         row = dict(zip(names, get_all(instance), strict=True))
         for name, function, arguments in computed:
             row[name] = function(*(row[argument] for argument in arguments))
@@ -136,16 +179,36 @@ class FlatRowSerializerMixin:
         return row
 
     @classmethod
+    def _stored_fields(cls) -> list:
+        return [field for field in cls()._readable_fields if field.field_name not in cls.computed_fields]
+
+    @classmethod
     def _plan(cls, is_row: bool):
         computed = [(name, function, arguments) for name, (function, arguments) in cls.computed_fields.items()]
-        fields = [field for field in cls()._readable_fields if field.field_name not in cls.computed_fields]
-        sources = [("__" if is_row else ".").join(field.source_attrs) for field in fields]
+        fields = cls._stored_fields()
+        if is_row:
+            # A row holds each decimal as the database's text already (`values_arguments`).
+            as_text = {field.field_name for field in fields if _decimal_places_as_text(field) is not None}
+            lookups = ["__".join(field.source_attrs) for field in fields]
+            sources = [
+                _text_alias(lookup) if field.field_name in as_text else lookup
+                for field, lookup in zip(fields, lookups, strict=True)
+            ]
+        else:
+            as_text = set()
+            sources = [".".join(field.source_attrs) for field in fields]
+        formatted = [
+            (field.field_name, formatter)
+            for field in fields
+            if field.field_name not in as_text and (formatter := _fast_formatter(field)) is not None
+        ]
         getter = operator.itemgetter if is_row else operator.attrgetter
         get_all = getter(*sources) if len(sources) > 1 else (lambda instance: (getter(sources[0])(instance),))
-        formatted = [
-            (field.field_name, formatter) for field in fields if (formatter := _fast_formatter(field)) is not None
-        ]
         return [field.field_name for field in fields], get_all, computed, formatted
+
+
+def _text_alias(lookup: str) -> str:
+    return f"{lookup}_as_text"
 
 
 class CountyStandingSerializer(FlatRowSerializerMixin, serializers.ModelSerializer):

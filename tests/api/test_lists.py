@@ -261,3 +261,46 @@ def test_values_outside_the_schema_are_refused_not_ignored(alice, as_user, query
 
     assert response.status_code == 400
     assert list(response.json()) == [query.split("=")[0]]
+
+
+def test_a_runs_standings_carry_every_decimal_as_drf_writes_it(erin, as_user, alpha_county, gamma_county):
+    # Given standings with negative, zero, whole, large and unknown values
+    from decimal import Decimal
+
+    from rest_framework import serializers
+
+    from standings.models import CountyStanding
+
+    run = standings_run(year=2025, counties=[alpha_county, gamma_county])
+    run.county_standings.filter(county=alpha_county).update(
+        growth=Decimal("-0.123456"),
+        product_range=Decimal("0"),
+        local_raw_materials=Decimal("123456789012.5"),
+        score_growth=Decimal("0.01"),
+        reporting_discipline=None,
+        composite=Decimal("100"),
+    )
+
+    # When the API lists them
+    rows = as_user(erin).get(f"/api/v1/standings/runs/{run.pk}/standings/").json()["results"]
+
+    # Then each decimal is the text DRF's own DecimalField writes for the stored value (places kept, no exponent)
+    class PlainSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = CountyStanding
+            fields = [
+                field.name for field in CountyStanding._meta.fields if field.get_internal_type() == "DecimalField"
+            ]
+
+    expected = {
+        standing.county.slug: PlainSerializer(standing).data
+        for standing in CountyStanding.objects.filter(run=run).select_related("county")
+    }
+    for row in rows:
+        assert {name: row[name] for name in expected[row["county"]]} == expected[row["county"]]
+    alpha = next(row for row in rows if row["county"] == alpha_county.slug)
+    assert (alpha["growth"], alpha["local_raw_materials"], alpha["reporting_discipline"]) == (
+        "-0.123456",
+        "123456789012.500000",
+        None,
+    )

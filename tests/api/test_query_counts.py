@@ -145,9 +145,9 @@ CASES = [
     ("reports-csv", "/api/v1/reports/?format=csv", reports, 3),
     # Expect 3 queries: token, count, page (methodology and user joined).
     ("standings-runs", "/api/v1/standings/runs/", runs, 3),
-    # Expect 3 queries: token, the run, page (county and province joined; a first page with room to spare
-    # is the whole list, so no count).
-    ("run-standings", "/api/v1/standings/runs/{run}/standings/", run_standings, 3),
+    # Expect 2 queries: token, page (county, province and run joined; a first page with room to spare is the
+    # whole list, so no count, and its rows prove the run exists).
+    ("run-standings", "/api/v1/standings/runs/{run}/standings/", run_standings, 2),
     # Expect 3 queries: token, the county, page (run, county and province joined; no count, as above).
     ("county-history", "/api/v1/counties/kp-northland-alpha/standings/", county_history, 3),
 ]
@@ -184,14 +184,34 @@ def test_a_full_page_of_a_runs_standings_takes_its_count_from_the_run_not_a_coun
     run = standings_run(year=2025, counties=counties)
     client = as_user(frank)
 
-    # When a client reads its first page of two (a full page: the rows alone cannot tell the count)
-    with django_assert_num_queries(3):  # token, the run, the page: the run knows it lists five counties
+    # When a client reads its first page of two (a full page: the rows alone cannot tell how many there are)
+    with django_assert_num_queries(2):  # token, the page: each row carries the run's five listed counties
         response = client.get(f"/api/v1/standings/runs/{run.pk}/standings/?page_size=2")
 
     # Then the count is every county of the run, and the next page is offered
     assert response.json()["count"] == 5
     assert response.json()["next"] is not None
+    # And the last page knows the count from the run, and holds the fifth county
+    with django_assert_num_queries(3):  # token, the run, the page
+        last = client.get(f"/api/v1/standings/runs/{run.pk}/standings/?page_size=2&page=3")
+    assert (last.json()["count"], len(last.json()["results"]), last.json()["next"]) == (5, 1, None)
     # And a filtered list still counts its own rows
     with django_assert_num_queries(4):  # token, the run, the count, the page
         filtered = client.get(f"/api/v1/standings/runs/{run.pk}/standings/?page_size=2&province={north_province.code}")
     assert filtered.json()["count"] == 3
+
+
+def test_a_run_without_counties_is_an_empty_list_and_an_unknown_run_a_404(frank, as_user):
+    # Given a run that lists no county (a year before any factory operated)
+    run = standings_run(year=2025, counties=[])
+    client = as_user(frank)
+
+    # When its standings are read, and those of a run that does not exist
+    empty = client.get(f"/api/v1/standings/runs/{run.pk}/standings/")
+    unknown = client.get(f"/api/v1/standings/runs/{run.pk + 1000}/standings/")
+    beyond = client.get(f"/api/v1/standings/runs/{run.pk}/standings/?page=2")
+
+    # Then the first is an empty list, the second and a page past the end are 404s
+    assert (empty.status_code, empty.json()["count"], empty.json()["results"]) == (200, 0, [])
+    assert unknown.status_code == 404
+    assert beyond.status_code == 404
