@@ -86,15 +86,15 @@ class ReportCursorPagination(StrictPageSizeMixin, CursorPagination):
 
 class FirstPageCountingPaginator(DjangoPaginator):
     """A first page reads its rows before any count: with room to spare they are the whole list, so their number is
-    the count; a full one takes the count from a column every row carries (`count_key`, e.g. a run's listed
+    the count; a full one takes the count from a column every row carries (`count_of_row`, e.g. a run's listed
     counties) when the view has one. Otherwise, and on any other page, the view's `known_count()` answers if it
     can (it may also refuse the request: 404 for a run out of scope), else Django's COUNT (the same `count`
     either way). An empty first page still asks `known_count()`, so an unknown parent is a 404, not an empty list."""
 
-    def __init__(self, *args, known_count=None, count_key: str | None = None, **kwargs):
+    def __init__(self, *args, known_count=None, count_of_row=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.known_count = known_count or (lambda: None)
-        self.count_key = count_key
+        self.count_of_row = count_of_row
 
     def page(self, number):
         if str(number) != "1" or self.orphans:
@@ -107,8 +107,8 @@ class FirstPageCountingPaginator(DjangoPaginator):
             self.__dict__["count"] = len(rows)  # the cached_property's slot
             if not rows and not self.allow_empty_first_page:
                 raise EmptyPage(self.error_messages["no_results"])
-        elif self.count_key is not None:
-            self.__dict__["count"] = rows[0][self.count_key]
+        elif self.count_of_row is not None:
+            self.__dict__["count"] = self.count_of_row(rows[0])
         else:
             self._use_known_count()
         return self._get_page(rows, 1, self)
@@ -130,12 +130,12 @@ class StandingsPagination(ApiPageNumberPagination):
     django_paginator_class = FirstPageCountingPaginator
 
     def paginate_queryset(self, queryset, request, view=None):
-        # A view may say which column of its rows holds the row count (`row_count_key()`) and how to know the count
-        # without a COUNT when the rows cannot tell (`known_row_count()`, e.g. a run's listed counties).
+        # A view may say how a row tells the row count (`row_count_of()`) and how to know the count without a
+        # COUNT when the rows cannot tell (`known_row_count()`, e.g. a run's listed counties).
         self.django_paginator_class = functools.partial(
             FirstPageCountingPaginator,
             known_count=getattr(view, "known_row_count", None),
-            count_key=getattr(view, "row_count_key", lambda: None)(),
+            count_of_row=getattr(view, "row_count_of", lambda: None)(),
         )
         return super().paginate_queryset(queryset, request, view)
 

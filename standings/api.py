@@ -1,5 +1,7 @@
 """API of the standings: runs, a run's county standings (JSON or CSV) and a county's history. Thin views."""
 
+import operator
+
 from django.db.models import F
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
@@ -14,8 +16,6 @@ from standings.serializers import (
     StandingsRunSerializer,
 )
 
-# Each row of a run's standings carries how many counties the run lists (the pages' count, without a query).
-RUN_LISTED_COUNT = "run__listed_count"
 STANDING_ORDERING_FIELDS = ["rank", "province_rank", "composite", "rank_change", "county__name_en"]
 
 
@@ -52,23 +52,23 @@ class RunCountyStandingsView(ApiViewMixin, generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no run in the URL
             return scoping.visible_county_standings(self.request.user).none()
-        keys, expressions = CountyStandingSerializer.values_arguments()
-        # Unranked counties (rank NULL) come last, listed by name with their reason. Rows as dicts (`.values()`):
-        # model instances of a 200-row page cost ~3x the query (bench/README.md, API benchmark). Each row
-        # carries its run's listed count (a join on the run's key), so a full first page needs neither a COUNT
-        # nor a query for the run; the run is looked up only when the rows cannot answer (`known_row_count`).
+        # Unranked counties (rank NULL) come last, listed by name with their reason. Rows as tuples
+        # (`.values_list()`): model instances of a 200-row page cost ~3x the query (bench/README.md, API
+        # benchmark). Each row ends with its run's listed count (a join on the run's key), so a full first page
+        # needs neither a COUNT nor a query for the run; the run is looked up only when the rows cannot answer
+        # (`known_row_count`).
         return (
             scoping.visible_county_standings(self.request.user)
             .filter(run_id=self.kwargs["run_id"])
             .order_by(F("rank").asc(nulls_last=True), "county__name_en", "pk")
-            .values(*keys, RUN_LISTED_COUNT, **expressions)
+            .values_list(*CountyStandingSerializer.row_columns(), "run__listed_count")
         )
 
-    def row_count_key(self) -> str | None:
-        """Without filters the list is every county of the run, and each row carries how many the run lists
+    def row_count_of(self):
+        """Without filters the list is every county of the run, and each row ends with how many the run lists
         (published standings are programme-wide: every reader sees them all), so a page needs no COUNT, which
         joined county and province: ~2 ms of SQL a request at 3,000 counties (bench, API). With filters: None."""
-        return None if self._is_filtered() else RUN_LISTED_COUNT
+        return None if self._is_filtered() else operator.itemgetter(-1)
 
     def known_row_count(self) -> int | None:
         """The run's listed count when the rows cannot tell it (a page past the first, or an empty one); 404

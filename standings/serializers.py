@@ -2,7 +2,7 @@
 
 import operator
 
-from django.db.models import CharField, Func
+from django.db.models import CharField, Expression
 from rest_framework import serializers
 from rest_framework.settings import api_settings
 
@@ -100,30 +100,33 @@ def _fast_formatter(field):
     return field.to_representation
 
 
-class DecimalText(Func):
-    """A decimal column as the text DRF would write for it (`12.340000` for six places), made by the database.
+class DecimalText(Expression):
+    """A decimal column of the queryset's own table as the text DRF would write for it (`12.340000` for six
+    places), made by the database.
 
     PostgreSQL prints a NUMERIC(p, s) column with exactly its s places, no exponent: DRF's quantize-and-str of the
     same value. SQLite (`make run`) keeps such a column as a binary double, so it is printed with its places
     (`printf`). Reading text instead of Decimals spares the driver's parsing and a formatting call per value:
-    a 200-row standings page has 2,200 of them, a tenth of the API's time a request (bench, API)."""
+    a 200-row standings page has 2,200 of them, a tenth of the API's time a request (bench, API). Written as SQL
+    directly rather than as `Cast(F(...))`: resolving and compiling eleven of those cost ~1 ms a request."""
 
     output_field = CharField()
 
-    def __init__(self, expression, *, decimal_places: int):
-        super().__init__(expression)
+    def __init__(self, column: str, *, decimal_places: int):
+        super().__init__()
+        self.column = column
         self.decimal_places = int(decimal_places)
 
-    def as_sql(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, template="CAST(%(expressions)s AS TEXT)", **extra_context)
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        return self  # a column of the query's base table, nothing to resolve; immutable, so shared safely
 
-    def as_sqlite(self, compiler, connection, **extra_context):
-        # printf() writes NULL as 0.000000: an unknown value must stay null. The column appears twice, so it
-        # must carry no parameters (a plain column reference does not).
-        sql, params = compiler.compile(self.source_expressions[0])
-        if params:
-            raise ValueError("DecimalText on SQLite takes a column, not an expression with parameters")
-        return f"(CASE WHEN {sql} IS NULL THEN NULL ELSE printf('%.{self.decimal_places}f', {sql}) END)", []
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        column = f"{table}.{connection.ops.quote_name(self.column)}"
+        if connection.vendor == "sqlite":
+            # printf() writes NULL as 0.000000: an unknown value must stay null.
+            return f"(CASE WHEN {column} IS NULL THEN NULL ELSE printf('%.{self.decimal_places}f', {column}) END)", []
+        return f"CAST({column} AS TEXT)", []
 
 
 class FlatRowSerializerMixin:
@@ -131,33 +134,35 @@ class FlatRowSerializerMixin:
     per-field `get_attribute`/`to_representation` machinery, which cost ~3x the query on a 200-row standings page
     (bench/README.md, API benchmark). Same keys and formats as the declared fields, which still make the schema.
 
-    Rows come from `.values(*keys, **expressions)` with `values_arguments()`: plain lookups, and the decimals as
-    the database's text (`DecimalText`), so a row needs no formatting but the computed fields. Model instances
-    (select_related) work too, formatted in Python."""
+    Rows are tuples from `.values_list(*row_columns())`: plain lookups, and the decimals as the database's text
+    (`DecimalText`), so a row needs no formatting but the computed fields, and no dict is built for it but the
+    one written out. Model instances (select_related) work too, formatted in Python."""
 
     # Output field → (function, the output fields it is computed from): written in Python from values already read,
     # after them; not read from the database.
     computed_fields: dict = {}
 
     @classmethod
-    def values_arguments(cls) -> tuple[list[str], dict]:
-        """The `.values()` arguments of every field: lookups, and the decimals' text under aliases of their own."""
-        if "_values_arguments" not in cls.__dict__:
+    def row_columns(cls) -> list:
+        """The `.values_list()` arguments of one row, in the order of the serializer's stored fields: each field's
+        lookup, or the text of a decimal of the model's own table. A query may add columns after them."""
+        if "_row_columns" not in cls.__dict__:
             # Once per class: building a ModelSerializer's fields costs more than a page's rows.
-            keys, expressions = [], {}
+            columns = []
             for field in cls._stored_fields():
                 lookup = "__".join(field.source_attrs)
                 decimal_places = _decimal_places_as_text(field)
-                if decimal_places is None:
-                    keys.append(lookup)
+                if decimal_places is not None and len(field.source_attrs) == 1:
+                    column = cls.Meta.model._meta.get_field(lookup).column
+                    columns.append(DecimalText(column, decimal_places=decimal_places))
                 else:
-                    expressions[_text_alias(lookup)] = DecimalText(lookup, decimal_places=decimal_places)
-            cls._values_arguments = (keys, expressions)
-        return cls._values_arguments
+                    columns.append(lookup)
+            cls._row_columns = columns
+        return cls._row_columns
 
     def to_representation(self, instance):
-        is_row = isinstance(instance, dict)
-        # Once per class, like `values_arguments`: building the fields again for every request was a third of the
+        is_row = isinstance(instance, tuple)
+        # Once per class, like `row_columns`: building the fields again for every request was a third of the
         # serializer's time on a standings page. Sound because these fields' output does not depend on the
         # request or context (read-only plain values); the plan is built from a serializer without context,
         # so the class keeps no request alive.
@@ -167,9 +172,10 @@ class FlatRowSerializerMixin:
             plan = self._plan(is_row)
             setattr(type(self), plan_name, plan)
         names, get_all, computed, formatted = plan
-        # Every value read in one C-level call; the computed ones from them; then only the values that need
-        # formatting (decimals of model instances) are touched, each once.
-        row = dict(zip(names, get_all(instance), strict=True))
+        # Every value read in one C-level call (a row's own order needs none); the computed ones from them; then
+        # only the values that need formatting (decimals of model instances) are touched, each once.
+        # Not strict: a row may carry columns of the query's own after the fields (e.g. a count).
+        row = dict(zip(names, instance if get_all is None else get_all(instance), strict=False))
         for name, function, arguments in computed:
             row[name] = function(*(row[argument] for argument in arguments))
         for name, formatter in formatted:
@@ -187,28 +193,20 @@ class FlatRowSerializerMixin:
         computed = [(name, function, arguments) for name, (function, arguments) in cls.computed_fields.items()]
         fields = cls._stored_fields()
         if is_row:
-            # A row holds each decimal as the database's text already (`values_arguments`).
-            as_text = {field.field_name for field in fields if _decimal_places_as_text(field) is not None}
-            lookups = ["__".join(field.source_attrs) for field in fields]
-            sources = [
-                _text_alias(lookup) if field.field_name in as_text else lookup
-                for field, lookup in zip(fields, lookups, strict=True)
-            ]
+            # A row holds its fields in order, each decimal as the database's text already (`row_columns`).
+            as_text = {index for index, column in enumerate(cls.row_columns()) if isinstance(column, DecimalText)}
+            get_all = None
         else:
             as_text = set()
             sources = [".".join(field.source_attrs) for field in fields]
+            getter = operator.attrgetter(*sources)
+            get_all = getter if len(sources) > 1 else (lambda instance: (getter(instance),))
         formatted = [
             (field.field_name, formatter)
-            for field in fields
-            if field.field_name not in as_text and (formatter := _fast_formatter(field)) is not None
+            for index, field in enumerate(fields)
+            if index not in as_text and (formatter := _fast_formatter(field)) is not None
         ]
-        getter = operator.itemgetter if is_row else operator.attrgetter
-        get_all = getter(*sources) if len(sources) > 1 else (lambda instance: (getter(sources[0])(instance),))
         return [field.field_name for field in fields], get_all, computed, formatted
-
-
-def _text_alias(lookup: str) -> str:
-    return f"{lookup}_as_text"
 
 
 class CountyStandingSerializer(FlatRowSerializerMixin, serializers.ModelSerializer):
