@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from factories.models import FactoryKind, MonthlyReport
 from factories.selectors import first_of_month
 from regional import scoping
+from regional.widgets import LongSelect
 
 
 class MonthInput(forms.DateInput):
@@ -47,6 +48,7 @@ class ReportFilter(django_filters.FilterSet):
         ),
         label=_("County"),
         empty_label=_("All counties"),
+        widget=LongSelect,
     )
     status = django_filters.ChoiceFilter(
         choices=MonthlyReport.Status.choices, label=_("Status"), empty_label=_("Any status")
@@ -76,6 +78,7 @@ class ReviewQueueFilter(django_filters.FilterSet):
         ),
         label=_("County"),
         empty_label=_("All counties"),
+        widget=LongSelect,
     )
     kind = django_filters.ChoiceFilter(
         field_name="factory__kind", choices=FactoryKind.choices, label=_("Factory kind"), empty_label=_("All kinds")

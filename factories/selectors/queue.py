@@ -14,11 +14,10 @@ from factories.models import MonthlyReport
 from factories.selectors.entry import (
     MEDIAN_WINDOW_MONTHS,
     PLAUSIBLE_FACTOR,
-    approved_outputs_before,
+    approved_output_medians,
     is_implausible,
-    output_median,
+    worded_warnings,
 )
-from factories.selectors.entry import _warnings as plausibility_warnings
 from factories.selectors.months import add_months, month_label
 from factories.selectors.return_reasons import return_reason_suggestions
 from factories.selectors.review import review_queue
@@ -67,9 +66,10 @@ class ReviewQueue:
     """The (filtered) queue of a province: every waiting report's flag, and the full rows of a page of them.
 
     Flagged-ness depends on the factory's median of its last approved months, so it is decided for the whole
-    queue (the flagged count, the "Warnings" filter): from plain values, two queries, by the same
-    `is_implausible` as the report's own warnings. Only the rows shown (`rows`) load their reports, with
-    factories, counties and submitters, and get worded warnings and ready-made reasons: one more query. At
+    queue (the flagged count, the "Warnings" filter): from plain values and each report's median taken in the
+    database, two queries, by the same `is_implausible` as the report's own warnings. Only the rows shown
+    (`rows`) load their reports, with factories, counties and submitters, and get worded warnings and
+    ready-made reasons: one more query. At
     the bench's stress scale a province has ~1,600 reports waiting; building each as a model instance with
     its warnings' words cost more than the rest of the page (bench, pages)."""
 
@@ -84,19 +84,18 @@ class ReviewQueue:
                 "factory__design_capacity",
             )
         ]
-        # Per waiting report (not per factory): its own window's months.
-        self._earlier = approved_outputs_before([waiting.pk for waiting in figures]) if figures else {}
+        # Per waiting report (not per factory): the median of its own window's months.
+        self._medians = approved_output_medians([waiting.pk for waiting in figures]) if figures else {}
         entries = [QueueEntry(waiting.pk, self._is_flagged(waiting)) for waiting in figures]
         if is_flagged is not None:
             entries = [entry for entry in entries if entry.is_flagged == is_flagged]
         self.entries = entries
 
     def _is_flagged(self, waiting: WaitingFigures) -> bool:
-        earlier = self._earlier.get(waiting.pk, [])
         return is_implausible(
             output=waiting.output_value_thousand_won,
             physical_output=waiting.physical_output,
-            median=output_median(earlier),
+            median=self._medians.get(waiting.pk, (None, 0))[0],
             capacity=waiting.design_capacity,
         )
 
@@ -117,13 +116,13 @@ class ReviewQueue:
             report = by_pk.get(entry.pk)
             if report is None:  # approved or returned between the two reads
                 continue
-            earlier = self._earlier.get(report.pk, [])
+            median, months = self._medians.get(report.pk, (None, 0))
             capacity = report.factory.design_capacity
             rows.append(
                 QueueRow(
                     report,
-                    plausibility_warnings(report, earlier, capacity),
-                    median_output=output_median(earlier),
+                    worded_warnings(report, median=median, months=months, capacity=capacity),
+                    median_output=median,
                     monthly_capacity=capacity / 12 if capacity is not None else None,
                 )
             )

@@ -204,8 +204,8 @@ def test_review_queue_query_count_does_not_grow_with_rows(client, carol, alpha_c
 
     at_twenty = count_queries(client, reverse("reports:review_queue"))
 
-    # Expect 7 queries: session, user, every waiting report's figures (its flag), their approved months, the
-    # page's reports (with factory, county, submitter), the reviewer's province (header), the county filter.
+    # Expect 7 queries: session, user, every waiting report's figures (its flag), their medians, the page's
+    # reports (with factory, county, submitter), the reviewer's province (header), the county filter.
     assert (at_two, at_twenty) == (7, 7)
 
 
