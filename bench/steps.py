@@ -15,6 +15,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 
@@ -87,15 +88,19 @@ def _reference_statement(year: int, cutoff_at) -> str:
 REFERENCE_SESSION = "SET jit = off;\n"
 
 
-def _psql_seconds(statements: list[str]) -> tuple[float, float]:
-    """Run the statements in one psql session; (Σ of psql's own \\timing per statement, wall time of psql)."""
+def _psql_seconds(statements: list[str], last_rows_to: str | None = None) -> tuple[float, float]:
+    """Run the statements in one psql session; (Σ of psql's own \\timing per statement, wall time of psql). With
+    `last_rows_to`, the last statement's rows are written there as CSV (psql receives every statement's rows
+    anyway; only where they are printed changes), so checking the ranks needs no extra run of the reference."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]
     # The app's recompute turns JIT off (it only adds compile time at this size); the reference gets the same, so
-    # the ratio compares like with like. Set before \timing: only the statements themselves are timed.
-    body = "\n".join(statement.rstrip().rstrip(";") + ";" for statement in statements)
-    script = REFERENCE_SESSION + "\\timing on\n" + body + "\n"
+    # the ratio compares like with like. Set before \\timing: only the statements themselves are timed.
+    body = [statement.rstrip().rstrip(";") + ";" for statement in statements]
+    if last_rows_to is not None:
+        body.insert(len(body) - 1, f"\\pset format csv\n\\o {last_rows_to}")
+    script = REFERENCE_SESSION + "\\timing on\n" + "\n".join(body) + "\n"
     command = [
         "psql",
         "-X",
@@ -122,27 +127,29 @@ def _psql_seconds(statements: list[str]) -> tuple[float, float]:
     return sum(timings) / 1000, wall
 
 
-def _reference_rows(statement: str) -> dict:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(statement)
-        columns = [column.name for column in cursor.description]
-        return {row[0]: dict(zip(columns, row, strict=True)) for row in cursor.fetchall()}
+def _reference_rows(csv_path: str) -> dict:
+    """The reference's rows as psql wrote them (CSV with a header; NULL as an empty field), by county id."""
+    with open(csv_path, newline="") as rows:
+        return {int(row["county_id"]): row for row in csv.DictReader(rows)}
 
 
-def _agrees_with_reference(run, statement: str) -> bool:
+def _agrees_with_reference(run, csv_path: str) -> bool:
     """The published run and the reference give every county the same rank and composite."""
+    from decimal import Decimal
+
     from standings.models import CountyStanding
 
-    expected = _reference_rows(statement)
+    expected = {
+        county_id: (int(row["rank"]) if row["rank"] else None, Decimal(row["composite"]) if row["composite"] else None)
+        for county_id, row in _reference_rows(csv_path).items()
+    }
     published = {
         county_id: (rank, composite)
         for county_id, rank, composite in CountyStanding.objects.filter(run=run).values_list(
             "county_id", "rank", "composite"
         )
     }
-    return published == {county_id: (row["rank"], row["composite"]) for county_id, row in expected.items()}
+    return published == expected
 
 
 def step_standings(*, years: list[int], single_year: int, repeats: int, ten_year_repeats: int | None = None) -> dict:
@@ -163,7 +170,7 @@ def step_standings(*, years: list[int], single_year: int, repeats: int, ten_year
     ):
         statements = [_reference_statement(year, cutoff_at) for year in measured_years]
         app_seconds, reference_seconds, reference_wall_seconds, band_seconds = [], [], [], []
-        agrees = True
+        reference_csv = os.path.join(tempfile.mkdtemp(prefix="bench-reference-"), f"{label}.csv")
         for _repeat in range(repeat_count):
             _clear_runs()
             started = time.perf_counter()
@@ -173,10 +180,10 @@ def step_standings(*, years: list[int], single_year: int, repeats: int, ten_year
             band_seconds.append(sum(outcome.run.band_milliseconds for outcome in outcomes) / 1000)
             if any(outcome.status != RecomputeOutcome.PUBLISHED for outcome in outcomes):
                 raise RuntimeError(f"a recompute did not publish: {[outcome.status for outcome in outcomes]}")
-            statement_seconds, wall = _psql_seconds(statements)
+            statement_seconds, wall = _psql_seconds(statements, last_rows_to=reference_csv)
             reference_seconds.append(statement_seconds)
             reference_wall_seconds.append(wall)
-        agrees = _agrees_with_reference(outcomes[-1].run, statements[-1])
+        agrees = _agrees_with_reference(outcomes[-1].run, reference_csv)
         app = statistics.median(app_seconds)
         reference = statistics.median(reference_seconds)
         results[label] = {
