@@ -508,6 +508,24 @@ class MonthlyReport(models.Model):
                 condition=Q(status="approved"),
                 name="report_approved_history",
             ),
+            # The pivot explorer's statement (`factories.analysis.pivot`): a year's approved reports with every
+            # column it reads for any measure, so PostgreSQL answers from the index alone instead of visiting
+            # the table's pages (the default view, ~178,000 reports at stress scale: 125 ms instead of 160).
+            # Index-only as far as the visibility map is current (autovacuum; the bench runs VACUUM ANALYZE).
+            # All key columns, so SQLite can cover it too.
+            models.Index(
+                fields=[
+                    "month",
+                    "factory",
+                    "is_demo",
+                    "output_value_thousand_won",
+                    "varieties_produced",
+                    "raw_material_from_own_bases_tonnes",
+                    "raw_material_used_tonnes",
+                ],
+                condition=Q(status="approved"),
+                name="report_approved_pivot",
+            ),
         ]
 
     def __str__(self) -> str:
