@@ -121,7 +121,7 @@ class DecimalText(Expression):
         return self  # a column of the query's base table, nothing to resolve; immutable, so shared safely
 
     def as_sql(self, compiler, connection):
-        table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+        table = compiler.quote_name(compiler.query.get_initial_alias())
         column = f"{table}.{connection.ops.quote_name(self.column)}"
         if connection.vendor == "sqlite":
             # printf() writes NULL as 0.000000: an unknown value must stay null.
