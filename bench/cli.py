@@ -198,6 +198,12 @@ def measure_api(db: str, plan: Plan, last_year: int) -> dict:
                 "clients": plan.api_clients,
                 "workers": server.workers,
                 **merged,
+                # Each round's p95, in the order run: the percentiles above are the worst round's, so these show
+                # whether one burst decided them.
+                "rounds_p95_ms": {
+                    variant: [measurement["p95_ms"] for measurement in measurements]
+                    for variant, measurements in rounds.items()
+                },
                 "throughput_share_of_baseline": round(
                     merged["api"]["requests_per_second"] / merged["baseline"]["requests_per_second"], 3
                 ),
