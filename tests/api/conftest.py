@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
+from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -96,3 +97,11 @@ def standings_run(*, year: int, counties, previous_run=None) -> StandingsRun:
         for position, county in enumerate(counties)
     )
     return run
+
+
+class PlainDecimalsSerializer(serializers.ModelSerializer):
+    """DRF's own DecimalFields of every decimal column of a county's standing: what the API must write."""
+
+    class Meta:
+        model = CountyStanding
+        fields = [field.name for field in CountyStanding._meta.fields if field.get_internal_type() == "DecimalField"]

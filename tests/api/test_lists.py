@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from regional.renderers import neutralise_cell
-from tests.api.conftest import standings_run
+from tests.api.conftest import PlainDecimalsSerializer, standings_run
 from tests.builders import CountyBuilder, FactoryBuilder, MonthlyReportBuilder, RoundBuilder, SlotBuilder
 
 pytestmark = pytest.mark.django_db
@@ -267,8 +267,6 @@ def test_a_runs_standings_carry_every_decimal_as_drf_writes_it(erin, as_user, al
     # Given standings with negative, zero, whole, large and unknown values
     from decimal import Decimal
 
-    from rest_framework import serializers
-
     from standings.models import CountyStanding
 
     run = standings_run(year=2025, counties=[alpha_county, gamma_county])
@@ -285,15 +283,8 @@ def test_a_runs_standings_carry_every_decimal_as_drf_writes_it(erin, as_user, al
     rows = as_user(erin).get(f"/api/v1/standings/runs/{run.pk}/standings/").json()["results"]
 
     # Then each decimal is the text DRF's own DecimalField writes for the stored value (places kept, no exponent)
-    class PlainSerializer(serializers.ModelSerializer):
-        class Meta:
-            model = CountyStanding
-            fields = [
-                field.name for field in CountyStanding._meta.fields if field.get_internal_type() == "DecimalField"
-            ]
-
     expected = {
-        standing.county.slug: PlainSerializer(standing).data
+        standing.county.slug: PlainDecimalsSerializer(standing).data
         for standing in CountyStanding.objects.filter(run=run).select_related("county")
     }
     for row in rows:

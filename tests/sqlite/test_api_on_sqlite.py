@@ -4,22 +4,13 @@ PostgreSQL (SQLite keeps decimals as doubles, so the database prints them with t
 from decimal import Decimal
 
 import pytest
-from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from standings.models import CountyStanding
-from tests.api.conftest import standings_run
+from tests.api.conftest import PlainDecimalsSerializer, standings_run
 from tests.builders import CountyBuilder, UserBuilder
 
 pytestmark = pytest.mark.django_db
-
-
-class PlainDecimalsSerializer(serializers.ModelSerializer):
-    """DRF's own DecimalFields of every decimal column: what the API must write."""
-
-    class Meta:
-        model = CountyStanding
-        fields = [field.name for field in CountyStanding._meta.fields if field.get_internal_type() == "DecimalField"]
 
 
 def test_a_runs_standings_carry_every_decimal_as_drf_writes_it_on_sqlite():

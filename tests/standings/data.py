@@ -8,9 +8,18 @@ from simple_history.utils import bulk_create_with_history
 
 from factories.models import AnnualPlan, Factory, MonthlyPlan, MonthlyReport
 from standings.computation import entry_deadline
+from standings.models import Indicator
 from tests.builders import AnnualPlanBuilder, FactoryBuilder
 
 LOCAL = timezone.get_default_timezone()
+# The methodology's default weights, for the rank band tests that call the computation directly.
+BAND_WEIGHTS = {
+    Indicator.PLAN_FULFILMENT: Decimal("35"),
+    Indicator.GROWTH: Decimal("20"),
+    Indicator.PRODUCT_RANGE: Decimal("15"),
+    Indicator.LOCAL_RAW_MATERIALS: Decimal("15"),
+    Indicator.REPORTING_DISCIPLINE: Decimal("15"),
+}
 # Every month of 2024 and 2025 has closed by then; nothing is approved after it unless a test says so.
 CUTOFF = datetime.datetime(2026, 6, 1, 12, 0, tzinfo=LOCAL)
 

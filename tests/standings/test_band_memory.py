@@ -6,15 +6,7 @@ import tracemalloc
 from decimal import Decimal
 
 from standings.computation.bands import rank_bands
-from standings.models import Indicator
-
-WEIGHTS = {
-    Indicator.PLAN_FULFILMENT: Decimal("35"),
-    Indicator.GROWTH: Decimal("20"),
-    Indicator.PRODUCT_RANGE: Decimal("15"),
-    Indicator.LOCAL_RAW_MATERIALS: Decimal("15"),
-    Indicator.REPORTING_DISCIPLINE: Decimal("15"),
-}
+from tests.standings.data import BAND_WEIGHTS as WEIGHTS
 
 
 def test_the_bands_of_three_thousand_counties_need_less_than_80_mib_at_once():

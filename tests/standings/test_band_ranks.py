@@ -6,14 +6,8 @@ from decimal import Decimal
 
 from standings.computation.bands import DRAW_ORDER, HIGH_POSITION, LOW_POSITION, drawn_weights, rank_bands
 from standings.models import Indicator
+from tests.standings.data import BAND_WEIGHTS as WEIGHTS
 
-WEIGHTS = {
-    Indicator.PLAN_FULFILMENT: Decimal("35"),
-    Indicator.GROWTH: Decimal("20"),
-    Indicator.PRODUCT_RANGE: Decimal("15"),
-    Indicator.LOCAL_RAW_MATERIALS: Decimal("15"),
-    Indicator.REPORTING_DISCIPLINE: Decimal("15"),
-}
 INPUT_HASH = "fedcba9876543210" * 4
 
 
