@@ -59,7 +59,9 @@ class RunCountyStandingsView(ApiViewMixin, generics.ListAPIView):
         # (`known_row_count`).
         return (
             scoping.visible_county_standings(self.request.user)
-            .filter(run_id=self.kwargs["run_id"])
+            # `run__pk`, not `run_id`: the key's own lookup turns an id past any bigint into no rows, where the
+            # foreign key's passes it on (SQLite's driver then raises: a 500 under `make run`).
+            .filter(run__pk=self.kwargs["run_id"])
             .order_by(F("rank").asc(nulls_last=True), "county__name_en", "pk")
             .values_list(*CountyStandingSerializer.row_columns(), "run__listed_count")
         )

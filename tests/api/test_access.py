@@ -204,3 +204,13 @@ def test_unknown_api_addresses_and_methods_answer_in_json(alice, as_user):
     assert (unknown.status_code, unknown.json()) == (404, {"detail": "Not found."})
     assert trace.status_code == 405
     assert trace["Content-Type"] == "application/json"
+
+
+def test_a_run_id_beyond_any_key_answers_404_not_500(alice, as_user, erin, client):
+    # A number no bigint holds must not reach the database as a query parameter (it fails there: a 500)
+    huge = "9" * 20
+    api = as_user(alice)
+    assert api.get(f"/api/v1/standings/runs/{huge}/standings/").status_code == 404
+    assert api.get(f"/api/v1/standings/runs/{huge}/").status_code == 404
+    client.force_login(erin)
+    assert client.get(f"/standings/runs/{huge}/counties/kp-northland-alpha/composite/").status_code == 404

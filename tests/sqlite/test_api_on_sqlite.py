@@ -36,3 +36,13 @@ def test_a_runs_standings_carry_every_decimal_as_drf_writes_it_on_sqlite():
         expected[row["county"]] for row in rows
     ]
     assert (rows[0]["growth"], rows[0]["product_range"], rows[0]["composite"]) == ("-0.123456", "0.100000", "100.00")
+
+
+def test_a_run_id_beyond_any_key_answers_404_on_sqlite():
+    # SQLite's driver refuses an integer past 64 bits outright: it must never reach it as a parameter (a 500)
+    client = APIClient()
+    client.force_authenticate(UserBuilder(username="analyst-api-sqlite-huge", role="analyst"))
+
+    response = client.get(f"/api/v1/standings/runs/{'9' * 20}/standings/")
+
+    assert response.status_code == 404
